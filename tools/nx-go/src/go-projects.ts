@@ -1,0 +1,110 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TargetConfiguration } from '@nx/devkit';
+
+/** Options of the Go plugin, set in nx.json. */
+export interface GoPluginOptions {
+  /** Environment defaults for `serve`, per project; values already set in the shell win. */
+  devEnv?: Record<string, Record<string, string>>;
+}
+
+/** One Go project: a deployable under go/apps or a library under go/libs. */
+export interface GoProject {
+  name: string;
+  /** Root relative to the workspace, e.g. `go/apps/api`. */
+  root: string;
+  /** Root relative to the Go module, e.g. `apps/api`. */
+  modulePath: string;
+  kind: 'app' | 'lib';
+}
+
+/** Where the Go module lives, relative to the workspace root. */
+export const GO_MODULE_ROOT = 'go';
+
+/** Pinned so every machine prints the same test summary. */
+export const GOTESTSUM = 'gotest.tools/gotestsum@v1.13.0';
+
+function hasGoFiles(dir: string): boolean {
+  return readdirSync(dir, { withFileTypes: true }).some(
+    (e) => (e.isFile() && e.name.endsWith('.go')) || (e.isDirectory() && hasGoFiles(join(dir, e.name))),
+  );
+}
+
+/**
+ * Lists the Go projects of the module: each directory under go/apps and go/libs
+ * that holds Go files. Apps keep their directory name; libraries get a `go-`
+ * prefix so they never collide with TypeScript libraries.
+ */
+export function discoverGoProjects(workspaceRoot: string): GoProject[] {
+  const projects: GoProject[] = [];
+  for (const kind of ['app', 'lib'] as const) {
+    const parent = join(workspaceRoot, GO_MODULE_ROOT, `${kind}s`);
+    if (!existsSync(parent)) continue;
+    for (const entry of readdirSync(parent, { withFileTypes: true })) {
+      if (!entry.isDirectory() || !hasGoFiles(join(parent, entry.name))) continue;
+      projects.push({
+        name: kind === 'app' ? entry.name : `go-${entry.name}`,
+        root: `${GO_MODULE_ROOT}/${kind}s/${entry.name}`,
+        modulePath: `${kind}s/${entry.name}`,
+        kind,
+      });
+    }
+  }
+  return projects.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The targets every Go project gets; apps also get `serve`. */
+export function goTargets(project: GoProject, options: GoPluginOptions): Record<string, TargetConfiguration> {
+  const pkgs = `./${project.modulePath}/...`;
+  const cwd = GO_MODULE_ROOT;
+  const targets: Record<string, TargetConfiguration> = {
+    build: {
+      executor: 'nx:run-commands',
+      cache: true,
+      inputs: ['production', '^production', 'goModule'],
+      outputs: project.kind === 'app' ? [`{workspaceRoot}/dist/go/${project.name}`] : [],
+      options: {
+        cwd,
+        command:
+          project.kind === 'app'
+            ? `go build -trimpath -o ../dist/go/${project.name}/${project.name} ./${project.modulePath}`
+            : `go build ${pkgs}`,
+        env: { CGO_ENABLED: '0' },
+      },
+      metadata: { technologies: ['go'], description: 'Compile with the Go toolchain (static, CGO off)' },
+    },
+    test: {
+      executor: 'nx:run-commands',
+      cache: true,
+      inputs: ['default', '^production', 'goModule'],
+      options: {
+        cwd,
+        command: `go run ${GOTESTSUM} --format pkgname-and-test-fails --format-hide-empty-pkg -- -count=1 ${pkgs}`,
+      },
+      metadata: { technologies: ['go'], description: 'Run the Go tests (gotestsum prints the counts)' },
+    },
+    lint: {
+      executor: 'nx:run-commands',
+      cache: true,
+      inputs: ['default', '^production', 'goModule'],
+      options: {
+        cwd,
+        commands: [`go vet ${pkgs}`, `node ../tools/nx-go/bin/gofmt-check.mjs ${project.modulePath}`],
+        parallel: false,
+      },
+      metadata: { technologies: ['go'], description: 'go vet and a gofmt check' },
+    },
+  };
+  if (project.kind === 'app') {
+    const defaults = Object.entries(options.devEnv?.[project.name] ?? {}).map(([k, v]) => `--default ${k}=${v}`);
+    targets['serve'] = {
+      executor: 'nx:run-commands',
+      continuous: true,
+      options: {
+        command: ['node tools/nx-go/bin/go-watch.mjs', `--module ${GO_MODULE_ROOT}`, `--pkg ./${project.modulePath}`, ...defaults].join(' '),
+      },
+      metadata: { technologies: ['go'], description: 'Run the service, rebuilt and restarted when a Go file changes' },
+    };
+  }
+  return targets;
+}

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DependencyType,
+  type CreateDependencies,
+  type CreateNodes,
+  type RawProjectGraphDependency,
+} from '@nx/devkit';
+import { listPackages, projectEdges, type GoEdge } from './go-deps';
+import { discoverGoProjects, goTargets, GO_MODULE_ROOT, type GoPluginOptions } from './go-projects';
+
+/** Infers one Nx project per directory of go/apps and go/libs, from the module's go.mod. */
+export const createNodes: CreateNodes<GoPluginOptions> = [
+  `${GO_MODULE_ROOT}/go.mod`,
+  (_files, options, context) => {
+    const projects = discoverGoProjects(context.workspaceRoot);
+    return [
+      [
+        `${GO_MODULE_ROOT}/go.mod`,
+        {
+          projects: Object.fromEntries(
+            projects.map((p) => [
+              p.root,
+              {
+                name: p.name,
+                root: p.root,
+                projectType: p.kind === 'app' ? 'application' : 'library',
+                tags: [`type:${p.kind}`, p.kind === 'app' ? `scope:${p.name}` : 'scope:shared', 'lang:go'],
+                targets: goTargets(p, options ?? {}),
+              },
+            ]),
+          ),
+        },
+      ],
+    ];
+  },
+];
+
+let cached: { key: string; edges: GoEdge[] } | undefined;
+
+/** Adds an edge for every import of one Go project's package by another's. */
+export const createDependencies: CreateDependencies<GoPluginOptions> = (_options, context) => {
+  const moduleDir = join(context.workspaceRoot, GO_MODULE_ROOT);
+  if (!existsSync(join(moduleDir, 'go.mod'))) return [];
+  const projects = discoverGoProjects(context.workspaceRoot);
+  // The answer only depends on the Go files and go.mod, so key it by their hashes.
+  const hash = createHash('sha256');
+  for (const p of projects) {
+    for (const f of context.fileMap.projectFileMap[p.name] ?? []) {
+      if (f.file.endsWith('.go')) hash.update(`${f.file}\0${f.hash}\0`);
+    }
+  }
+  const key = hash.digest('hex');
+  if (cached?.key !== key) cached = { key, edges: projectEdges(listPackages(moduleDir), projects, context.workspaceRoot) };
+  return cached.edges.map(
+    (e): RawProjectGraphDependency => ({ ...e, type: DependencyType.static }),
+  );
+};
