@@ -61,7 +61,7 @@ export function goTargets(project: GoProject, options: GoPluginOptions): Record<
     build: {
       executor: 'nx:run-commands',
       cache: true,
-      inputs: ['production', '^production', 'goModule'],
+      inputs: ['goSources', '^goSources', 'goModule'],
       outputs: project.kind === 'app' ? [`{workspaceRoot}/dist/go/${project.name}`] : [],
       options: {
         cwd,
@@ -76,7 +76,7 @@ export function goTargets(project: GoProject, options: GoPluginOptions): Record<
     test: {
       executor: 'nx:run-commands',
       cache: true,
-      inputs: ['default', '^production', 'goModule'],
+      inputs: ['{projectRoot}/**/*', '^goSources', 'goModule'],
       options: {
         cwd,
         command: `go run ${GOTESTSUM} --format pkgname-and-test-fails --format-hide-empty-pkg -- -count=1 ${pkgs}`,
@@ -86,7 +86,7 @@ export function goTargets(project: GoProject, options: GoPluginOptions): Record<
     lint: {
       executor: 'nx:run-commands',
       cache: true,
-      inputs: ['default', '^production', 'goModule'],
+      inputs: ['{projectRoot}/**/*', '^goSources', 'goModule'],
       options: {
         cwd,
         commands: [`go vet ${pkgs}`, `node ../tools/nx-go/bin/gofmt-check.mjs ${project.modulePath}`],

@@ -1,0 +1,34 @@
+import type { ImageDestination } from './image-mode';
+
+/** Everything one `docker buildx build` needs to know. */
+export interface BuildRequest {
+  dockerfile: string;
+  context: string;
+  repository: string;
+  tags: string[];
+  buildArgs: Record<string, string>;
+  dest: ImageDestination;
+  metadataFile: string;
+  /** Skip BuildKit's cache (a rebuild forced because a cached image went missing). */
+  noCache?: boolean;
+}
+
+/** The one platform every image is built for, whatever the build host. */
+export const PLATFORM = 'linux/amd64';
+
+/** Arguments for `docker buildx build`: the image goes to the engine (local) or the registry (push). */
+export function buildxArgs(req: BuildRequest): string[] {
+  const args = ['buildx', 'build', '--platform', PLATFORM, '--file', req.dockerfile, '--progress', 'plain'];
+  for (const [k, v] of Object.entries(req.buildArgs)) args.push('--build-arg', `${k}=${v}`);
+  for (const tag of req.tags) args.push('--tag', `${req.repository}:${tag}`);
+  // One manifest per image (no attestation index), with layer times clamped to the commit time.
+  args.push('--provenance=false', '--sbom=false');
+  args.push(
+    '--output',
+    req.dest.mode === 'push' ? 'type=image,push=true,rewrite-timestamp=true' : 'type=docker,rewrite-timestamp=true',
+  );
+  args.push('--metadata-file', req.metadataFile);
+  if (req.noCache) args.push('--no-cache');
+  args.push(req.context);
+  return args;
+}

@@ -1,0 +1,59 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { imageProjects } from './image-projects';
+import { imageTargets } from './image-targets';
+
+function workspace(): string {
+  const root = mkdtempSync(join(tmpdir(), 'images-'));
+  for (const dir of ['go/apps/api', 'go/apps/cache', 'go/apps/notes']) mkdirSync(join(root, dir), { recursive: true });
+  writeFileSync(join(root, 'go/apps/api/main.go'), 'package main\n');
+  writeFileSync(join(root, 'go/apps/cache/main.go'), 'package main\n');
+  return root;
+}
+
+describe('imageProjects', () => {
+  it('gives every Go service with a main.go an image from the shared Dockerfile, context go/', () => {
+    const projects = imageProjects(['go/Dockerfile.multi-stage'], workspace());
+    expect(projects.map((p) => [p.root, p.context, p.buildArgs['SERVICE']])).toEqual([
+      ['go/apps/api', 'go', 'api'],
+      ['go/apps/cache', 'go', 'cache'],
+    ]);
+    expect(projects[0]?.lockfiles).toEqual(['go/go.mod', 'go/go.sum']);
+    expect(projects[0]?.sourceInputs).toEqual(['goSources', '^goSources']);
+  });
+
+  it('builds apps/<app>/Dockerfile with the repository root as context and ignores other Dockerfiles', () => {
+    const projects = imageProjects(['apps/web/Dockerfile', 'apps/web/nested/Dockerfile'], workspace());
+    expect(projects).toEqual([
+      expect.objectContaining({ root: 'apps/web', context: '.', ignoreFile: '.dockerignore', lockfiles: ['package-lock.json'] }),
+    ]);
+  });
+});
+
+describe('imageTargets', () => {
+  const [api] = imageProjects(['go/Dockerfile.multi-stage'], workspace());
+
+  it('caches docker-build with its Dockerfile, ignore file, lockfiles, tooling and mode as inputs', () => {
+    const build = imageTargets(api!)['docker-build'];
+    expect(build?.cache).toBe(true);
+    expect(build?.dependsOn).toEqual([]);
+    expect(build?.outputs).toEqual(['{workspaceRoot}/dist/images/{projectName}']);
+    expect(build?.inputs).toEqual([
+      'goSources',
+      '^goSources',
+      '{workspaceRoot}/go/Dockerfile.multi-stage',
+      '{workspaceRoot}/go/.dockerignore',
+      '{workspaceRoot}/go/go.mod',
+      '{workspaceRoot}/go/go.sum',
+      'imageTooling',
+      { env: 'SLIPWAY_IMAGE_MODE' },
+      { env: 'REGISTRY' },
+    ]);
+    expect(build?.options.command).toContain('--build-arg SERVICE=api');
+  });
+
+  it('runs what docker-build built', () => {
+    expect(imageTargets(api!)['docker-run']?.dependsOn).toEqual(['docker-build']);
+  });
+});

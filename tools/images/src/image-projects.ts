@@ -1,0 +1,68 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One project that ships an image, and how its image is built. */
+export interface ImageProject {
+  /** Project root, e.g. `apps/web` or `go/apps/api`. */
+  root: string;
+  /** Dockerfile, relative to the workspace root. */
+  dockerfile: string;
+  /** Build context, relative to the workspace root. */
+  context: string;
+  /** The ignore file that applies to that context. */
+  ignoreFile: string;
+  /** Build arguments that pick what to build. */
+  buildArgs: Record<string, string>;
+  /** Workspace files that pin the image's third-party dependencies. */
+  lockfiles: string[];
+  /** Named inputs for the project's own sources and those of its dependencies. */
+  sourceInputs: string[];
+}
+
+/** The shared Dockerfile of every Go service, with the Go module as its context. */
+export const GO_DOCKERFILE = 'go/Dockerfile.multi-stage';
+
+function goServices(workspaceRoot: string): string[] {
+  const apps = join(workspaceRoot, 'go', 'apps');
+  if (!existsSync(apps)) return [];
+  return readdirSync(apps, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(apps, e.name, 'main.go')))
+    .map((e) => e.name)
+    .sort();
+}
+
+/**
+ * Maps the Dockerfiles the plugin matched to image projects:
+ * `apps/<app>/Dockerfile` builds that app with the repository root as context;
+ * `go/Dockerfile.multi-stage` builds every service of `go/apps` (one with a
+ * `main.go`) with `go/` as context and the service picked by `SERVICE`.
+ */
+export function imageProjects(dockerfiles: readonly string[], workspaceRoot: string): ImageProject[] {
+  const projects: ImageProject[] = [];
+  for (const file of dockerfiles) {
+    if (file === GO_DOCKERFILE) {
+      for (const service of goServices(workspaceRoot)) {
+        projects.push({
+          root: `go/apps/${service}`,
+          dockerfile: GO_DOCKERFILE,
+          context: 'go',
+          ignoreFile: 'go/.dockerignore',
+          buildArgs: { SERVICE: service },
+          lockfiles: ['go/go.mod', 'go/go.sum'],
+          sourceInputs: ['goSources', '^goSources'],
+        });
+      }
+    } else if (/^apps\/[^/]+\/Dockerfile$/.test(file)) {
+      projects.push({
+        root: file.slice(0, -'/Dockerfile'.length),
+        dockerfile: file,
+        context: '.',
+        ignoreFile: '.dockerignore',
+        buildArgs: {},
+        lockfiles: ['package-lock.json'],
+        sourceInputs: ['production', '^production'],
+      });
+    }
+  }
+  return projects;
+}

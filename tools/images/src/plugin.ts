@@ -1,0 +1,22 @@
+import type { CreateNodes, CreateNodesResult } from '@nx/devkit';
+import { imageProjects } from './image-projects';
+import { imageTargets } from './image-targets';
+
+/**
+ * Infers the image targets from Dockerfiles: `apps/<app>/Dockerfile` and the
+ * shared Go Dockerfile. Written here rather than taken from @nx/docker, whose
+ * inference only matches files named `Dockerfile`, builds with the project root
+ * as context, depends on `build`, and sets no outputs and no cache.
+ */
+export const createNodes: CreateNodes = [
+  '{apps/*/Dockerfile,go/Dockerfile.multi-stage}',
+  (files, _options, context) =>
+    files.map((file): [string, CreateNodesResult] => [
+      file,
+      {
+        projects: Object.fromEntries(
+          imageProjects([file], context.workspaceRoot).map((p) => [p.root, { root: p.root, targets: imageTargets(p) }]),
+        ),
+      },
+    ]),
+];
