@@ -17,10 +17,16 @@ export interface ImageProject {
   lockfiles: string[];
   /** Named inputs for the project's own sources and those of its dependencies. */
   sourceInputs: string[];
+  /** A single-stage Dockerfile of the same image, kept to measure what multi-stage saves. */
+  singleStageDockerfile?: string;
 }
 
 /** The shared Dockerfile of every Go service, with the Go module as its context. */
 export const GO_DOCKERFILE = 'go/Dockerfile.multi-stage';
+
+function existing(workspaceRoot: string, file: string): string | undefined {
+  return existsSync(join(workspaceRoot, file)) ? file : undefined;
+}
 
 function goServices(workspaceRoot: string): string[] {
   const apps = join(workspaceRoot, 'go', 'apps');
@@ -50,6 +56,7 @@ export function imageProjects(dockerfiles: readonly string[], workspaceRoot: str
           buildArgs: { SERVICE: service },
           lockfiles: ['go/go.mod', 'go/go.sum'],
           sourceInputs: ['goSources', '^goSources'],
+          singleStageDockerfile: existing(workspaceRoot, 'go/Dockerfile.single-stage'),
         });
       }
     } else if (/^apps\/[^/]+\/Dockerfile$/.test(file)) {
@@ -61,6 +68,7 @@ export function imageProjects(dockerfiles: readonly string[], workspaceRoot: str
         buildArgs: {},
         lockfiles: ['package-lock.json'],
         sourceInputs: ['production', '^production'],
+        singleStageDockerfile: existing(workspaceRoot, `${file}.single-stage`),
       });
     }
   }

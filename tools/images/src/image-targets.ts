@@ -7,9 +7,19 @@ export const tsNode = 'node -r @swc-node/register';
 /** Environment that changes what docker-build produces, so it is part of the hash. */
 export const IMAGE_ENV_INPUTS = ['SLIPWAY_IMAGE_MODE', 'REGISTRY'] as const;
 
+/** Options of the images plugin, set in nx.json. */
+export interface ImagesPluginOptions {
+  /** Most bytes an image may add over its base, by project directory name (e.g. `web`, `api`). */
+  budgets?: Record<string, string>;
+  /** Budget for an image without its own. */
+  defaultBudget?: string;
+}
+
 /** The image targets of one image project. */
-export function imageTargets(project: ImageProject): Record<string, TargetConfiguration> {
+export function imageTargets(project: ImageProject, options: ImagesPluginOptions = {}): Record<string, TargetConfiguration> {
   const buildArgs = Object.entries(project.buildArgs).map(([k, v]) => `--build-arg ${k}=${v}`);
+  const where = [`--dockerfile ${project.dockerfile}`, `--context ${project.context}`, ...buildArgs];
+  const budget = options.budgets?.[project.root.split('/').at(-1) ?? ''] ?? options.defaultBudget ?? '20MB';
   return {
     'docker-build': {
       executor: 'nx:run-commands',
@@ -25,13 +35,7 @@ export function imageTargets(project: ImageProject): Record<string, TargetConfig
       ],
       outputs: ['{workspaceRoot}/dist/images/{projectName}'],
       options: {
-        command: [
-          `${tsNode} tools/images/src/cli/docker-build.ts`,
-          '--project {projectName}',
-          `--dockerfile ${project.dockerfile}`,
-          `--context ${project.context}`,
-          ...buildArgs,
-        ].join(' '),
+        command: [`${tsNode} tools/images/src/cli/docker-build.ts`, '--project {projectName}', ...where].join(' '),
       },
       metadata: {
         technologies: ['docker'],
@@ -46,6 +50,31 @@ export function imageTargets(project: ImageProject): Record<string, TargetConfig
         command: `${tsNode} tools/images/src/cli/docker-run.ts --project {projectName}`,
       },
       metadata: { technologies: ['docker'], description: 'Start the image built by docker-build' },
+    },
+    'image-size': {
+      executor: 'nx:run-commands',
+      dependsOn: ['docker-build'],
+      outputs: ['{workspaceRoot}/dist/images/{projectName}/size.json'],
+      options: {
+        command: [
+          `${tsNode} tools/images/src/cli/image-size.ts`,
+          '--project {projectName}',
+          ...where,
+          `--budget ${budget}`,
+          ...(project.singleStageDockerfile ? [`--single-stage ${project.singleStageDockerfile}`] : []),
+        ].join(' '),
+      },
+      metadata: {
+        technologies: ['docker'],
+        description: `Bytes added over the base (budget ${budget}), and the single-stage comparison; writes size.json`,
+      },
+    },
+    'docker-lint': {
+      executor: 'nx:run-commands',
+      cache: true,
+      inputs: [`{workspaceRoot}/${project.dockerfile}`, `{workspaceRoot}/${project.ignoreFile}`, 'imageTooling', { env: 'CI' }],
+      options: { command: [`${tsNode} tools/images/src/cli/docker-lint.ts`, ...where].join(' ') },
+      metadata: { technologies: ['docker'], description: "BuildKit's Dockerfile checks (docker buildx build --check)" },
     },
   };
 }

@@ -28,12 +28,17 @@ export function metadataPath(workspaceRoot: string, project: string): string {
   return join(workspaceRoot, 'dist', 'images', project, 'metadata.json');
 }
 
-/** Writes the metadata atomically: a crash leaves the old file or the new one, never half of one. */
-export function writeMetadata(file: string, meta: ImageMetadata): void {
+/** Writes JSON atomically: a crash leaves the old file or the new one, never half of one. */
+export function writeJsonAtomic(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(meta, null, 2)}\n`);
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
   renameSync(tmp, file);
+}
+
+/** Writes a project's image metadata atomically. */
+export function writeMetadata(file: string, meta: ImageMetadata): void {
+  writeJsonAtomic(file, meta);
 }
 
 /** Reads a project's metadata, with the fix in the error when there is none. */

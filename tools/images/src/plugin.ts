@@ -1,6 +1,6 @@
 import type { CreateNodes, CreateNodesResult } from '@nx/devkit';
 import { imageProjects } from './image-projects';
-import { imageTargets } from './image-targets';
+import { imageTargets, type ImagesPluginOptions } from './image-targets';
 
 /**
  * Infers the image targets from Dockerfiles: `apps/<app>/Dockerfile` and the
@@ -8,14 +8,14 @@ import { imageTargets } from './image-targets';
  * inference only matches files named `Dockerfile`, builds with the project root
  * as context, depends on `build`, and sets no outputs and no cache.
  */
-export const createNodes: CreateNodes = [
+export const createNodes: CreateNodes<ImagesPluginOptions> = [
   '{apps/*/Dockerfile,go/Dockerfile.multi-stage}',
-  (files, _options, context) =>
+  (files, options, context) =>
     files.map((file): [string, CreateNodesResult] => [
       file,
       {
         projects: Object.fromEntries(
-          imageProjects([file], context.workspaceRoot).map((p) => [p.root, { root: p.root, targets: imageTargets(p) }]),
+          imageProjects([file], context.workspaceRoot).map((p) => [p.root, { root: p.root, targets: imageTargets(p, options) }]),
         ),
       },
     ]),
