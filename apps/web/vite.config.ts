@@ -29,7 +29,7 @@ export default defineConfig({
     name: 'web',
     environment: 'jsdom',
     globals: true,
-    include: ['src/**/*.test.{ts,tsx}'],
+    include: ['src/**/*.test.{ts,tsx}', 'server/**/*.test.ts'],
     setupFiles: ['src/test-setup.ts'],
     reporters: ['default'],
     coverage: { reportsDirectory: '../../coverage/apps/web', provider: 'v8' },
