@@ -1,0 +1,32 @@
+import { apiGet, isRecord } from '../../../lib/api-client';
+import { isBuild, UnexpectedResponseError } from './build';
+import type { Build } from './build';
+
+export const BUILDS_PAGE_SIZE = 20;
+
+export interface BuildPage {
+  builds: Build[];
+  /** Opaque; pass back to get the next (older) page. null on the last page. */
+  nextCursor: string | null;
+}
+
+/** The path of an image's builds; the name contains '/', so it travels as one encoded segment. */
+export function imageBuildsPath(image: string): string {
+  return `/api/v1/images/${encodeURIComponent(image)}/builds`;
+}
+
+/** One page of an image's builds, newest first. Rejects with a 404 ApiError for an unknown image. */
+export async function listImageBuilds(
+  image: string,
+  options: { cursor?: string | null; signal?: AbortSignal } = {},
+): Promise<BuildPage> {
+  const body = await apiGet(imageBuildsPath(image), {
+    query: { limit: BUILDS_PAGE_SIZE, cursor: options.cursor },
+    signal: options.signal,
+  });
+  if (!isRecord(body) || !Array.isArray(body['builds']) || !body['builds'].every(isBuild)) {
+    throw new UnexpectedResponseError(`the builds of ${image}`);
+  }
+  const next = body['nextCursor'];
+  return { builds: body['builds'], nextCursor: typeof next === 'string' && next !== '' ? next : null };
+}
