@@ -1,0 +1,94 @@
+package config
+
+import (
+	"bytes"
+	"log/slog"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    Config
+		wantErr []string // substrings of the error
+	}{
+		{
+			name: "defaults",
+			env:  nil,
+			want: Config{Addr: ":8080", DataDir: "./data", MaxBodyBytes: 65536, LogLevel: "info", ShutdownTimeout: 10 * time.Second},
+		},
+		{
+			name: "all set",
+			env: map[string]string{
+				"API_ADDR": "127.0.0.1:0", "API_DATA_DIR": "/var/lib/slipway", "API_WRITE_TOKENS": "t1, t2,,",
+				"API_MAX_BODY_BYTES": "1024", "API_LOG_LEVEL": "debug", "API_SHUTDOWN_TIMEOUT": "2s",
+			},
+			want: Config{Addr: "127.0.0.1:0", DataDir: "/var/lib/slipway", WriteTokens: []string{"t1", "t2"},
+				MaxBodyBytes: 1024, LogLevel: "debug", ShutdownTimeout: 2 * time.Second},
+		},
+		{
+			name:    "bad body limit",
+			env:     map[string]string{"API_MAX_BODY_BYTES": "64k"},
+			wantErr: []string{`API_MAX_BODY_BYTES="64k": must be an integer`},
+		},
+		{
+			name:    "zero body limit",
+			env:     map[string]string{"API_MAX_BODY_BYTES": "0"},
+			wantErr: []string{`API_MAX_BODY_BYTES="0": must be greater than 0`},
+		},
+		{
+			name:    "bad duration",
+			env:     map[string]string{"API_SHUTDOWN_TIMEOUT": "10"},
+			wantErr: []string{`API_SHUTDOWN_TIMEOUT="10": must be a duration`},
+		},
+		{
+			name:    "negative duration",
+			env:     map[string]string{"API_SHUTDOWN_TIMEOUT": "-1s"},
+			wantErr: []string{`API_SHUTDOWN_TIMEOUT="-1s": must be greater than 0`},
+		},
+		{
+			name:    "bad level",
+			env:     map[string]string{"API_LOG_LEVEL": "loud"},
+			wantErr: []string{`API_LOG_LEVEL="loud"`},
+		},
+		{
+			name:    "several at once",
+			env:     map[string]string{"API_LOG_LEVEL": "loud", "API_MAX_BODY_BYTES": "x", "API_SHUTDOWN_TIMEOUT": "soon"},
+			wantErr: []string{"API_LOG_LEVEL", "API_MAX_BODY_BYTES", "API_SHUTDOWN_TIMEOUT"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Load(func(k string) string { return tt.env[k] })
+			if len(tt.wantErr) > 0 {
+				if err == nil {
+					t.Fatalf("expected error, got %+v", got)
+				}
+				for _, s := range tt.wantErr {
+					if !strings.Contains(err.Error(), s) {
+						t.Errorf("error %q lacks %q", err, s)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLogValueHidesTokens(t *testing.T) {
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("config", "config", Config{WriteTokens: []string{"s3cret"}})
+	if strings.Contains(buf.String(), "s3cret") || !strings.Contains(buf.String(), `"writeTokens":1`) {
+		t.Fatalf("log %s", buf.String())
+	}
+}

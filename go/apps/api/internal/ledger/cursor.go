@@ -1,0 +1,61 @@
+package ledger
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Cursor is a position in the newest-first order of builds: the RecordedAt
+// and ID of the last build already seen. Clients treat its encoded form as
+// opaque.
+type Cursor struct {
+	// RecordedAt is the recording time of the last build seen.
+	RecordedAt time.Time
+	// ID is the id of the last build seen.
+	ID int64
+}
+
+// CursorAt returns the cursor pointing at b.
+func CursorAt(b Build) Cursor {
+	return Cursor{RecordedAt: b.RecordedAt, ID: b.ID}
+}
+
+// cursorVersion prefixes the encoded form so that the format can change.
+const cursorVersion = "v1"
+
+// ErrInvalidCursor is returned by ParseCursor for malformed cursors.
+var ErrInvalidCursor = errors.New("invalid cursor")
+
+// String encodes the cursor as URL-safe base64 text.
+func (c Cursor) String() string {
+	raw := fmt.Sprintf("%s:%d:%d", cursorVersion, c.RecordedAt.UnixMilli(), c.ID)
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// ParseCursor decodes a cursor produced by Cursor.String.
+func ParseCursor(s string) (Cursor, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || s == "" {
+		return Cursor{}, ErrInvalidCursor
+	}
+	parts := strings.Split(string(raw), ":")
+	if len(parts) != 3 || parts[0] != cursorVersion {
+		return Cursor{}, ErrInvalidCursor
+	}
+	ms, err1 := strconv.ParseInt(parts[1], 10, 64)
+	id, err2 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil || ms < 0 || id <= 0 {
+		return Cursor{}, ErrInvalidCursor
+	}
+	return Cursor{RecordedAt: time.UnixMilli(ms).UTC(), ID: id}, nil
+}
+
+// MarshalText implements encoding.TextMarshaler, so a *Cursor marshals to a
+// JSON string (and a nil one to null).
+func (c Cursor) MarshalText() ([]byte, error) {
+	return []byte(c.String()), nil
+}

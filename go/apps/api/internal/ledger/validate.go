@@ -1,0 +1,201 @@
+package ledger
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on build fields.
+const (
+	MaxProjectLen  = 214
+	MaxImageLen    = 255
+	MinTags        = 1
+	MaxTags        = 32
+	MaxPlatformLen = 64
+	MaxNxHashLen   = 128
+	MaxCIRunIDLen  = 128
+)
+
+var (
+	// projectRe follows Nx/npm project names: an optional @scope/ and a
+	// name of letters, digits, '.', '_' and '-', starting with a letter or
+	// digit.
+	projectRe = regexp.MustCompile(`^(?:@[a-z0-9][a-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	// domainRe is an image reference's registry host with optional port
+	// (lowercase only, as the whole image name must be).
+	domainRe = regexp.MustCompile(`^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:]+\])(?::[0-9]{1,5})?$`)
+	// pathComponentRe is one path component of an image name.
+	pathComponentRe = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$`)
+	digestRe        = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
+	tagRe           = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	platformRe      = regexp.MustCompile(`^[a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9]+)?$`)
+	gitSHARe        = regexp.MustCompile(`^[0-9a-f]{7,40}$`)
+	nxHashRe        = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+)
+
+// ValidationError lists what is wrong with a build, per JSON field.
+type ValidationError struct {
+	// Fields maps a JSON field path ("digest", "tags[2]") to a short
+	// description of the problem ("must be ...").
+	Fields map[string]string
+}
+
+// Error implements error.
+func (e *ValidationError) Error() string {
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + " " + e.Fields[k]
+	}
+	return "invalid build: " + strings.Join(parts, "; ")
+}
+
+// Validate checks every field of b and returns a *ValidationError listing
+// all problems, or nil when b is valid.
+func (b NewBuild) Validate() error {
+	f := map[string]string{}
+	set := func(field, msg string) {
+		if msg != "" {
+			f[field] = msg
+		}
+	}
+	set("project", validateProject(b.Project))
+	set("image", ValidateImageName(b.Image))
+	switch {
+	case b.Digest == "":
+		set("digest", "is required")
+	case !digestRe.MatchString(b.Digest):
+		set("digest", "must be sha256: followed by 64 lowercase hex characters")
+	}
+	validateTags(b.Tags, set)
+	if b.SizeBytes <= 0 {
+		set("sizeBytes", "must be an integer greater than 0")
+	}
+	switch {
+	case b.Platform == "":
+		set("platform", "is required")
+	case len(b.Platform) > MaxPlatformLen || !platformRe.MatchString(b.Platform):
+		set("platform", "must be os/arch or os/arch/variant in lowercase, such as linux/amd64 or linux/arm64/v8")
+	}
+	switch {
+	case b.GitSHA == "":
+		set("gitSha", "is required")
+	case !gitSHARe.MatchString(b.GitSHA):
+		set("gitSha", "must be 7 to 40 lowercase hex characters")
+	}
+	switch {
+	case b.NxHash == "":
+		set("nxHash", "is required")
+	case len(b.NxHash) > MaxNxHashLen || !nxHashRe.MatchString(b.NxHash):
+		set("nxHash", fmt.Sprintf("must be 1 to %d letters and digits", MaxNxHashLen))
+	}
+	switch b.Outcome {
+	case OutcomeBuilt, OutcomeReused:
+	case "":
+		set("outcome", `is required ("built" or "reused")`)
+	default:
+		set("outcome", `must be "built" or "reused"`)
+	}
+	if b.DurationMs < 0 {
+		set("durationMs", "must be an integer of 0 or more")
+	}
+	set("ciRunId", validateCIRunID(b.CIRunID))
+	if len(f) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: f}
+}
+
+func validateProject(p string) string {
+	switch {
+	case p == "":
+		return "is required"
+	case len(p) > MaxProjectLen:
+		return fmt.Sprintf("must be at most %d characters", MaxProjectLen)
+	case !projectRe.MatchString(p):
+		return "must be an Nx project name: letters, digits, '.', '_' and '-', optionally scoped as @scope/name"
+	}
+	return ""
+}
+
+// ValidateImageName checks that s is an image name (registry host and
+// repository path) without tag or digest, in lowercase and at most 255
+// characters, such as "registry.example/ns/slipway-api". It returns a
+// description of the problem, or "" when s is valid.
+func ValidateImageName(s string) string {
+	const want = "must be an image name such as registry.example/ns/name"
+	switch {
+	case s == "":
+		return "is required"
+	case len(s) > MaxImageLen:
+		return fmt.Sprintf("must be at most %d characters", MaxImageLen)
+	case strings.Contains(s, "@"):
+		return `must not include a digest (send it in "digest")`
+	case s != strings.ToLower(s):
+		return "must be lowercase"
+	}
+	comps := strings.Split(s, "/")
+	if len(comps) > 1 && (strings.ContainsAny(comps[0], ".:") || comps[0] == "localhost") {
+		if !domainRe.MatchString(comps[0]) {
+			return want + " (the registry host is not valid)"
+		}
+		comps = comps[1:]
+	}
+	if strings.Contains(comps[len(comps)-1], ":") {
+		return `must not include a tag (send tags in "tags")`
+	}
+	for _, c := range comps {
+		if !pathComponentRe.MatchString(c) {
+			return want
+		}
+	}
+	return ""
+}
+
+func validateTags(tags []string, set func(field, msg string)) {
+	if len(tags) < MinTags || len(tags) > MaxTags {
+		set("tags", fmt.Sprintf("must hold %d to %d tags", MinTags, MaxTags))
+		if len(tags) == 0 {
+			return
+		}
+	}
+	seen := make(map[string]int, len(tags))
+	for i, t := range tags {
+		field := fmt.Sprintf("tags[%d]", i)
+		if !tagRe.MatchString(t) {
+			set(field, "must be a tag of 1 to 128 characters: letters, digits, '_', '.' and '-', not starting with '.' or '-'")
+			continue
+		}
+		if j, dup := seen[t]; dup {
+			set(field, fmt.Sprintf("duplicates tags[%d]", j))
+			continue
+		}
+		seen[t] = i
+	}
+}
+
+func validateCIRunID(s string) string {
+	if s == "" {
+		return ""
+	}
+	if utf8.RuneCountInString(s) > MaxCIRunIDLen {
+		return fmt.Sprintf("must be at most %d characters", MaxCIRunIDLen)
+	}
+	if strings.TrimSpace(s) != s {
+		return "must not start or end with whitespace"
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return "must not contain control characters"
+		}
+	}
+	return ""
+}

@@ -1,0 +1,12 @@
+// Package httpx holds the HTTP plumbing shared by Slipway's Go services:
+// JSON responses with one error shape, JSON request decoding with strict
+// checks, bearer-token authentication, request body limits, request logging
+// and recovery middleware, JSON 404/405 for a ServeMux, and a server runner
+// with timeouts and graceful shutdown.
+//
+// Every error response has the same body:
+//
+//	{"error":{"code":"invalid_build","message":"human sentence","fields":{"digest":"..."}}}
+//
+// where "fields" is present only when there are per-field problems.
+package httpx
