@@ -28,13 +28,19 @@ async function waitHttp(url: string, timeoutMs = 60_000): Promise<Response> {
 }
 
 function hostPort(container: string): string {
-  return docker('port', container, '8080/tcp').split('\n')[0]!.replace('0.0.0.0', '127.0.0.1');
+  const line = docker('port', container, '8080/tcp').split('\n')[0] ?? '';
+  return line.replace('0.0.0.0', '127.0.0.1');
 }
 
 describe.skipIf(!dockerAvailable())('images', () => {
   let ws: WorkspaceCopy;
   let first: { output: string; status: number | null };
   const meta: Record<string, ImageMetadata> = {};
+  const img = (project: string): ImageMetadata => {
+    const m = meta[project];
+    if (!m) throw new Error(`no metadata for ${project}`);
+    return m;
+  };
   const containers: string[] = [];
   let network = '';
 
@@ -62,7 +68,7 @@ describe.skipIf(!dockerAvailable())('images', () => {
     expect(builtProjects(first.output)).toEqual(['api', 'web']);
     const head = ws.git('rev-parse', 'HEAD');
     for (const p of ['web', 'api']) {
-      const m = meta[p]!;
+      const m = img(p);
       expect(m.image).toBe(`slipway-${p}`);
       expect(m.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(m.gitSha).toBe(head);
@@ -73,7 +79,7 @@ describe.skipIf(!dockerAvailable())('images', () => {
   });
 
   it.each(['web', 'api'])('%s is linux/amd64, runs as a non-root user and carries OCI labels', (p) => {
-    const m = meta[p]!;
+    const m = img(p);
     const cfg = JSON.parse(docker('image', 'inspect', `${m.image}:${m.tags[0]}`))[0];
     expect(`${cfg.Os}/${cfg.Architecture}`).toBe('linux/amd64');
     expect(cfg.Id).toBe(m.configDigest);
@@ -86,11 +92,11 @@ describe.skipIf(!dockerAvailable())('images', () => {
   });
 
   it('web carries no node_modules and api carries no Go toolchain', () => {
-    const files = (p: string) => docker('run', '--rm', '--entrypoint', 'find', `${meta[p]!.image}:latest`, '/app', '/usr/local/bin');
+    const files = (p: string) => docker('run', '--rm', '--entrypoint', 'find', `${img(p).image}:latest`, '/app', '/usr/local/bin');
     expect(files('web')).not.toMatch(/node_modules/);
     expect(files('web')).toMatch(/\/app\/main\.mjs/);
     expect(files('api')).toMatch(/\/usr\/local\/bin\/service/);
-    expect(spawnSync('docker', ['run', '--rm', '--entrypoint', 'sh', `${meta['api']!.image}:latest`, '-c', 'command -v go']).status).not.toBe(0);
+    expect(spawnSync('docker', ['run', '--rm', '--entrypoint', 'sh', `${img('api').image}:latest`, '-c', 'command -v go']).status).not.toBe(0);
   });
 
   it.each([
@@ -107,7 +113,7 @@ describe.skipIf(!dockerAvailable())('images', () => {
 
   it.each(['web', 'api'])('the %s image holds no canary secret', (p) => {
     const tar = mkdtempSync(join(tmpdir(), 'img-'));
-    execFileSync('docker', ['save', '-o', join(tar, 'image.tar'), `${meta[p]!.image}:latest`]);
+    execFileSync('docker', ['save', '-o', join(tar, 'image.tar'), `${img(p).image}:latest`]);
     execFileSync('tar', ['-xf', join(tar, 'image.tar'), '-C', tar]);
     const r = spawnSync('grep', ['-rla', CANARY, tar], { encoding: 'utf8' });
     expect(r.stdout.trim()).toBe('');
@@ -117,7 +123,7 @@ describe.skipIf(!dockerAvailable())('images', () => {
     for (const p of ['api', 'web']) {
       const name = `slipway-test-${p}-${process.pid}`;
       containers.push(name);
-      docker('run', '-d', '--name', name, '-p', '127.0.0.1::8080', `${meta[p]!.image}:latest`);
+      docker('run', '-d', '--name', name, '-p', '127.0.0.1::8080', `${img(p).image}:latest`);
       const res = await waitHttp(`http://${hostPort(name)}/healthz`);
       expect(((await res.json()) as { status: string }).status).toBe('ok');
     }
@@ -136,8 +142,8 @@ describe.skipIf(!dockerAvailable())('images', () => {
     const api = `slipway-test-api-net-${process.pid}`;
     const web = `slipway-test-web-net-${process.pid}`;
     containers.push(api, web);
-    docker('run', '-d', '--name', api, '--network', network, '--network-alias', 'api', '-e', 'API_WRITE_TOKENS=image-test', `${meta['api']!.image}:latest`);
-    docker('run', '-d', '--name', web, '--network', network, '-e', 'API_UPSTREAM=http://api:8080', '-p', '127.0.0.1::8080', `${meta['web']!.image}:latest`);
+    docker('run', '-d', '--name', api, '--network', network, '--network-alias', 'api', '-e', 'API_WRITE_TOKENS=image-test', `${img('api').image}:latest`);
+    docker('run', '-d', '--name', web, '--network', network, '-e', 'API_UPSTREAM=http://api:8080', '-p', '127.0.0.1::8080', `${img('web').image}:latest`);
     const base = `http://${hostPort(web)}`;
     const page = await waitHttp(`${base}/`);
     expect(await page.text()).toContain('<div id="root">');
@@ -149,19 +155,19 @@ describe.skipIf(!dockerAvailable())('images', () => {
       body: JSON.stringify({
         project: 'web',
         image: 'registry.example/slipway/slipway-web',
-        digest: meta['web']!.digest,
+        digest: img('web').digest,
         tags: ['1a2b3c4'],
-        sizeBytes: meta['web']!.sizeBytes,
+        sizeBytes: img('web').sizeBytes,
         platform: 'linux/amd64',
-        gitSha: meta['web']!.gitSha,
-        nxHash: meta['web']!.nxHash,
+        gitSha: img('web').gitSha,
+        nxHash: img('web').nxHash,
         outcome: 'built',
         durationMs: 1000,
       }),
     });
     expect(post.status, await post.clone().text()).toBe(201);
     const list = (await (await fetch(`${base}/api/v1/images`)).json()) as { images: { image: string; latest: { digest: string } }[] };
-    expect(list.images.find((i) => i.image === 'registry.example/slipway/slipway-web')?.latest.digest).toBe(meta['web']!.digest);
+    expect(list.images.find((i) => i.image === 'registry.example/slipway/slipway-web')?.latest.digest).toBe(img('web').digest);
   });
 
   it('a second docker-build is a cache hit for both and builds nothing', () => {
@@ -194,7 +200,7 @@ describe.skipIf(!dockerAvailable())('images', () => {
     // BuildKit reused the module download layer: only the source layers ran.
     expect(run.output).toMatch(/go mod download[^\n]*\n#\d+ CACHED/);
     const after = readMetadata(metadataPath(ws.root, 'api'));
-    expect(after.digest).not.toBe(meta['api']!.digest);
-    expect(readMetadata(metadataPath(ws.root, 'web')).digest).toBe(meta['web']!.digest);
+    expect(after.digest).not.toBe(img('api').digest);
+    expect(readMetadata(metadataPath(ws.root, 'web')).digest).toBe(img('web').digest);
   });
 });
