@@ -16,6 +16,9 @@ package envconfig
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"math"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -163,6 +166,72 @@ func (r *Reader) List(name string, def []string) []string {
 		if item = strings.TrimSpace(item); item != "" {
 			out = append(out, item)
 		}
+	}
+	return out
+}
+
+// byteUnits maps the accepted size suffixes to their multipliers: binary
+// (KiB, MiB, GiB, TiB) and decimal (KB, MB, GB, TB), plus B.
+var byteUnits = []struct {
+	suffix string
+	mult   int64
+}{
+	// Longest suffixes first, so "KiB" is not read as "B".
+	{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
+	{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
+	{"B", 1},
+}
+
+// Bytes returns name parsed as a byte size, or def when unset: a
+// non-negative integer with an optional unit, case-insensitive, such as
+// "1048576", "512MiB", "10 GiB" or "2GB" (KiB/MiB/GiB/TiB are powers of
+// 1024, KB/MB/GB/TB powers of 1000).
+func (r *Reader) Bytes(name string, def int64) int64 {
+	v, ok := r.lookup(name)
+	if !ok {
+		return def
+	}
+	num, mult := v, int64(1)
+	for _, u := range byteUnits {
+		if len(v) > len(u.suffix) && strings.EqualFold(v[len(v)-len(u.suffix):], u.suffix) {
+			num, mult = strings.TrimSpace(v[:len(v)-len(u.suffix)]), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/mult {
+		r.Fail(name, v, `must be a byte size such as "1048576", "512MiB" or "10GiB"`)
+		return def
+	}
+	return n * mult
+}
+
+// FileLines reads the file named by variable name and returns its lines,
+// trimmed, without blank lines and "#" comment lines; nil when name is
+// unset. An unreadable file is recorded as an error. It suits secrets
+// mounted as files (one token per line), which keeps them out of the
+// process environment.
+func (r *Reader) FileLines(name string) []string {
+	path, ok := r.lookup(name)
+	if !ok {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is already in the message
+		}
+		r.Fail(name, path, "cannot be read: "+err.Error())
+		return nil
+	}
+	out := []string{}
+	for line := range strings.SplitSeq(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		out = append(out, line)
 	}
 	return out
 }

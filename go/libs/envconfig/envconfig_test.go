@@ -2,6 +2,8 @@ package envconfig
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -39,6 +41,19 @@ func TestAccessors(t *testing.T) {
 		{name: "duration bare number", value: "10", get: func(r *Reader) any { return r.Duration("V", time.Second) }, want: time.Second, wantErr: `V="10": must be a duration`},
 		{name: "list default", value: "", get: func(r *Reader) any { return r.List("V", []string{"d"}) }, want: []string{"d"}},
 		{name: "list", value: " a, b ,,c ", get: func(r *Reader) any { return r.List("V", nil) }, want: []string{"a", "b", "c"}},
+		{name: "bytes default", value: "", get: func(r *Reader) any { return r.Bytes("V", 5) }, want: int64(5)},
+		{name: "bytes plain", value: "1048576", get: func(r *Reader) any { return r.Bytes("V", 5) }, want: int64(1 << 20)},
+		{name: "bytes B", value: "100B", get: func(r *Reader) any { return r.Bytes("V", 5) }, want: int64(100)},
+		{name: "bytes KiB", value: "64KiB", get: func(r *Reader) any { return r.Bytes("V", 5) }, want: int64(64 << 10)},
+		{name: "bytes GiB spaced lower", value: "10 gib", get: func(r *Reader) any { return r.Bytes("V", 5) }, want: int64(10 << 30)},
+		{name: "bytes TiB", value: "2TiB", get: func(r *Reader) any { return r.Bytes("V", 5) }, want: int64(2 << 40)},
+		{name: "bytes GB decimal", value: "2GB", get: func(r *Reader) any { return r.Bytes("V", 5) }, want: int64(2e9)},
+		{name: "bytes MB decimal", value: "3MB", get: func(r *Reader) any { return r.Bytes("V", 5) }, want: int64(3e6)},
+		{name: "bytes unit only", value: "GiB", get: func(r *Reader) any { return r.Bytes("V", 5) }, want: int64(5), wantErr: "must be a byte size"},
+		{name: "bytes negative", value: "-1", get: func(r *Reader) any { return r.Bytes("V", 5) }, want: int64(5), wantErr: "must be a byte size"},
+		{name: "bytes fraction", value: "1.5GiB", get: func(r *Reader) any { return r.Bytes("V", 5) }, want: int64(5), wantErr: "must be a byte size"},
+		{name: "bytes unknown unit", value: "10GB/s", get: func(r *Reader) any { return r.Bytes("V", 5) }, want: int64(5), wantErr: "must be a byte size"},
+		{name: "bytes overflow", value: "9000000TiB", get: func(r *Reader) any { return r.Bytes("V", 5) }, want: int64(5), wantErr: "must be a byte size"},
 		{name: "list only commas", value: ", ,", get: func(r *Reader) any { return r.List("V", []string{"d"}) }, want: []string{}},
 	}
 	for _, tt := range tests {
@@ -94,5 +109,42 @@ func TestNilGetenv(t *testing.T) {
 	}
 	if r.Err() != nil {
 		t.Fatal(r.Err())
+	}
+}
+
+func TestFileLines(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "tokens")
+	content := "# read tokens\n\n  alpha  \r\nbeta\n   # indented comment\ngamma # not a comment\n"
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty")
+	if err := os.WriteFile(empty, []byte("# nothing\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		value   string
+		want    []string
+		wantErr string
+	}{
+		{name: "unset", value: "", want: nil},
+		{name: "lines", value: path, want: []string{"alpha", "beta", "gamma # not a comment"}},
+		{name: "only comments", value: empty, want: []string{}},
+		{name: "missing file", value: filepath.Join(dir, "nope"), want: nil, wantErr: "cannot be read: no such file or directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := New(env(map[string]string{"F": tt.value}))
+			got := r.FileLines("F")
+			if !slices.Equal(got, tt.want) || (got == nil) != (tt.want == nil) {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+			err := r.Err()
+			if (err != nil) != (tt.wantErr != "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("err %v, want %q", err, tt.wantErr)
+			}
+		})
 	}
 }

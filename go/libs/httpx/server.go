@@ -20,8 +20,15 @@ const (
 	DefaultMaxHeaderBytes    = 64 << 10
 )
 
+// NoTimeout, given as ReadTimeout, WriteTimeout or IdleTimeout, turns that
+// timeout off. Services that stream large bodies use it with a
+// per-request progress deadline instead (see ProgressDeadlines), so that a
+// slow but steady 1 GB transfer is not cut off while a stalled one is.
+const NoTimeout time.Duration = -1
+
 // ServerConfig holds the timeouts of an HTTP server. Zero fields take the
-// Default* values above.
+// Default* values above; a negative ReadTimeout, WriteTimeout or
+// IdleTimeout (NoTimeout) disables that timeout.
 type ServerConfig struct {
 	// ReadHeaderTimeout bounds reading the request headers (slowloris).
 	ReadHeaderTimeout time.Duration
@@ -40,17 +47,26 @@ type ServerConfig struct {
 	MaxHeaderBytes int
 }
 
-// withDefaults returns c with zero fields replaced by defaults.
+// withDefaults returns c with zero fields replaced by defaults and negative
+// (NoTimeout) ones by zero, which http.Server reads as "no timeout".
 func (c ServerConfig) withDefaults() ServerConfig {
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
 			*d = v
 		}
 	}
+	defOrOff := func(d *time.Duration, v time.Duration) {
+		switch {
+		case *d < 0:
+			*d = 0
+		case *d == 0:
+			*d = v
+		}
+	}
 	def(&c.ReadHeaderTimeout, DefaultReadHeaderTimeout)
-	def(&c.ReadTimeout, DefaultReadTimeout)
-	def(&c.WriteTimeout, DefaultWriteTimeout)
-	def(&c.IdleTimeout, DefaultIdleTimeout)
+	defOrOff(&c.ReadTimeout, DefaultReadTimeout)
+	defOrOff(&c.WriteTimeout, DefaultWriteTimeout)
+	defOrOff(&c.IdleTimeout, DefaultIdleTimeout)
 	def(&c.ShutdownTimeout, DefaultShutdownTimeout)
 	if c.MaxHeaderBytes <= 0 {
 		c.MaxHeaderBytes = DefaultMaxHeaderBytes

@@ -143,4 +143,9 @@ func TestServerConfigDefaults(t *testing.T) {
 		c.ShutdownTimeout != DefaultShutdownTimeout || c.MaxHeaderBytes != DefaultMaxHeaderBytes {
 		t.Fatalf("defaults not applied: %+v", c)
 	}
+	off := ServerConfig{ReadTimeout: NoTimeout, WriteTimeout: NoTimeout, IdleTimeout: NoTimeout}.withDefaults()
+	if off.ReadTimeout != 0 || off.WriteTimeout != 0 || off.IdleTimeout != 0 ||
+		off.ReadHeaderTimeout != DefaultReadHeaderTimeout {
+		t.Fatalf("NoTimeout not honoured: %+v", off)
+	}
 }

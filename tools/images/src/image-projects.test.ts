@@ -49,6 +49,7 @@ describe('imageTargets', () => {
       'imageTooling',
       { env: 'SLIPWAY_IMAGE_MODE' },
       { env: 'REGISTRY' },
+      { externalDependencies: [] },
     ]);
     expect(build?.options.command).toContain('--build-arg SERVICE=api');
   });

@@ -32,6 +32,8 @@ export function imageTargets(project: ImageProject, options: ImagesPluginOptions
         ...project.lockfiles.map((f) => `{workspaceRoot}/${f}`),
         'imageTooling',
         ...IMAGE_ENV_INPUTS.map((env) => ({ env })),
+        // run-commands would otherwise hash every npm package; the lockfiles above pin what the image installs.
+        { externalDependencies: [] },
       ],
       outputs: ['{workspaceRoot}/dist/images/{projectName}'],
       options: {

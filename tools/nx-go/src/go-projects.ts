@@ -53,6 +53,9 @@ export function discoverGoProjects(workspaceRoot: string): GoProject[] {
   return projects.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+// Go targets use no npm package; without this, run-commands would hash them all.
+const noNpm = { externalDependencies: [] as string[] };
+
 /** The targets every Go project gets; apps also get `serve`. */
 export function goTargets(project: GoProject, options: GoPluginOptions): Record<string, TargetConfiguration> {
   const pkgs = `./${project.modulePath}/...`;
@@ -61,7 +64,7 @@ export function goTargets(project: GoProject, options: GoPluginOptions): Record<
     build: {
       executor: 'nx:run-commands',
       cache: true,
-      inputs: ['goSources', '^goSources', 'goModule'],
+      inputs: ['goSources', '^goSources', 'goModule', noNpm],
       outputs: project.kind === 'app' ? [`{workspaceRoot}/dist/go/${project.name}`] : [],
       options: {
         cwd,
@@ -76,7 +79,7 @@ export function goTargets(project: GoProject, options: GoPluginOptions): Record<
     test: {
       executor: 'nx:run-commands',
       cache: true,
-      inputs: ['{projectRoot}/**/*', '^goSources', 'goModule'],
+      inputs: ['{projectRoot}/**/*', '^goSources', 'goModule', noNpm],
       options: {
         cwd,
         command: `go run ${GOTESTSUM} --format pkgname-and-test-fails --format-hide-empty-pkg -- -count=1 ${pkgs}`,
@@ -86,7 +89,7 @@ export function goTargets(project: GoProject, options: GoPluginOptions): Record<
     lint: {
       executor: 'nx:run-commands',
       cache: true,
-      inputs: ['{projectRoot}/**/*', '^goSources', 'goModule'],
+      inputs: ['{projectRoot}/**/*', '^goSources', 'goModule', noNpm],
       options: {
         cwd,
         commands: [`go vet ${pkgs}`, `node ../tools/nx-go/bin/gofmt-check.mjs ${project.modulePath}`],
