@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { workspaceDataDirectory } from '@nx/devkit/internal';
 import {
   DependencyType,
   type CreateDependencies,
@@ -37,7 +38,28 @@ export const createNodes: CreateNodes<GoPluginOptions> = [
   },
 ];
 
-let cached: { key: string; edges: GoEdge[] } | undefined;
+interface EdgeCache {
+  key: string;
+  edges: GoEdge[];
+}
+
+let cached: EdgeCache | undefined;
+
+/** `go list` costs a few hundred ms, so its answer is kept on disk for the next Nx process too. */
+function readEdgeCache(file: string): EdgeCache | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as EdgeCache;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeEdgeCache(file: string, cache: EdgeCache): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(cache));
+  renameSync(tmp, file);
+}
 
 /** Adds an edge for every import of one Go project's package by another's. */
 export const createDependencies: CreateDependencies<GoPluginOptions> = (_options, context) => {
@@ -51,8 +73,16 @@ export const createDependencies: CreateDependencies<GoPluginOptions> = (_options
       if (f.file.endsWith('.go')) hash.update(`${f.file}\0${f.hash}\0`);
     }
   }
+  for (const f of context.fileMap.nonProjectFiles) {
+    if (f.file === `${GO_MODULE_ROOT}/go.mod`) hash.update(`${f.file}\0${f.hash}\0`);
+  }
   const key = hash.digest('hex');
-  if (cached?.key !== key) cached = { key, edges: projectEdges(listPackages(moduleDir), projects, context.workspaceRoot) };
+  const file = join(workspaceDataDirectory, 'nx-go-edges.json');
+  if (cached?.key !== key) cached = readEdgeCache(file);
+  if (cached?.key !== key) {
+    cached = { key, edges: projectEdges(listPackages(moduleDir), projects, context.workspaceRoot) };
+    writeEdgeCache(file, cached);
+  }
   return cached.edges.map(
     (e): RawProjectGraphDependency => ({ ...e, type: DependencyType.static }),
   );
