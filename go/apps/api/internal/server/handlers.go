@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"slipway/apps/api/internal/apitypes"
 	"slipway/apps/api/internal/ledger"
 	"slipway/libs/httpx"
 )
@@ -18,31 +19,9 @@ const (
 	codeInvalidQuery = "invalid_query"
 )
 
-// HealthResponse is the body of GET /healthz.
-type HealthResponse struct {
-	// Status is always "ok".
-	Status string `json:"status"`
-	// Version is the build version of the server.
-	Version string `json:"version"`
-}
-
-// ImagesResponse is the body of GET /api/v1/images.
-type ImagesResponse struct {
-	// Images are ordered by their latest build's recordedAt, newest first.
-	Images []ledger.ImageSummary `json:"images"`
-}
-
-// BuildsResponse is the body of GET /api/v1/images/{image}/builds.
-type BuildsResponse struct {
-	// Builds are newest first.
-	Builds []ledger.Build `json:"builds"`
-	// NextCursor fetches the next page; null on the last page.
-	NextCursor *ledger.Cursor `json:"nextCursor"`
-}
-
 // handleHealthz reports liveness; it does not touch the database.
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
-	httpx.WriteJSON(w, http.StatusOK, HealthResponse{Status: "ok", Version: s.cfg.Version})
+	httpx.WriteJSON(w, http.StatusOK, apitypes.Health{Status: apitypes.HealthStatusOk, Version: s.cfg.Version})
 }
 
 // handleReadyz reports readiness: 200 when the database answers.
@@ -54,16 +33,19 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, httpx.NewError(http.StatusServiceUnavailable, httpx.CodeUnavailable, "The database is not answering."))
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	httpx.WriteJSON(w, http.StatusOK, apitypes.Readiness{Status: apitypes.ReadinessStatusOk})
 }
 
-// handleCreateBuild records one image build.
+// handleCreateBuild records one image build. The body is decoded strictly
+// into the contract's NewBuild (unknown fields and wrong JSON types give 400
+// invalid_json) and then validated by the ledger (400 invalid_build).
 func (s *Server) handleCreateBuild(w http.ResponseWriter, r *http.Request) {
-	var in ledger.NewBuild
-	if e := httpx.DecodeJSON(r, &in); e != nil {
+	var body apitypes.NewBuild
+	if e := httpx.DecodeJSON(r, &body); e != nil {
 		httpx.WriteError(w, e)
 		return
 	}
+	in := newBuildFromAPI(body)
 	if err := in.Validate(); err != nil {
 		var ve *ledger.ValidationError
 		if errors.As(err, &ve) {
@@ -86,7 +68,7 @@ func (s *Server) handleCreateBuild(w http.ResponseWriter, r *http.Request) {
 	s.log.InfoContext(r.Context(), "build recorded",
 		slog.Int64("id", b.ID), slog.String("project", b.Project), slog.String("image", b.Image),
 		slog.String("digest", b.Digest), slog.String("outcome", string(b.Outcome)))
-	httpx.WriteJSON(w, http.StatusCreated, b)
+	httpx.WriteJSON(w, http.StatusCreated, buildToAPI(b))
 }
 
 // handleListImages lists every image with its latest build.
@@ -96,7 +78,7 @@ func (s *Server) handleListImages(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, ImagesResponse{Images: images})
+	httpx.WriteJSON(w, http.StatusOK, imageListToAPI(images))
 }
 
 // handleListBuilds pages through one image's builds, newest first.
@@ -142,7 +124,7 @@ func (s *Server) handleListBuilds(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, BuildsResponse{Builds: res.Builds, NextCursor: res.Next})
+	httpx.WriteJSON(w, http.StatusOK, buildPageToAPI(res))
 }
 
 // internalError logs err and answers 500 without leaking details.

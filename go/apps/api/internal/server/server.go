@@ -1,5 +1,7 @@
-// Package server is the ledger API's HTTP layer: routes, handlers and the
-// JSON contract.
+// Package server is the ledger API's HTTP layer: routes and handlers. The
+// JSON shapes are the types of package apitypes, generated from the API
+// contract (libs/api-contract/openapi.yaml); contract.go converts between
+// them and the ledger's domain types.
 package server
 
 import (

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"slipway/apps/api/internal/apitypes"
 	"slipway/apps/api/internal/ledger"
 	"slipway/apps/api/internal/store/sqlite"
 	"slipway/libs/httpx"
@@ -331,16 +332,16 @@ func TestListImagesAndBuilds(t *testing.T) {
 	webBuild := api.mustPost(t, web)
 
 	// Images: newest latest build first.
-	var images ImagesResponse
+	var images apitypes.ImageList
 	res = api.do(t, "GET", "/api/v1/images", nil, nil)
 	res.json(t, &images)
 	if len(images.Images) != 2 {
 		t.Fatalf("images %s", res.body)
 	}
-	if im := images.Images[0]; im.Image != webImage || im.Project != "web" || im.BuildCount != 1 || im.Latest.ID != webBuild.ID {
+	if im := images.Images[0]; im.Image != webImage || im.Project != "web" || im.BuildCount != 1 || im.Latest.Id != webBuild.ID {
 		t.Fatalf("first image %+v", im)
 	}
-	if im := images.Images[1]; im.Image != apiImage || im.BuildCount != 5 || im.Latest.ID != apiBuilds[4].ID ||
+	if im := images.Images[1]; im.Image != apiImage || im.BuildCount != 5 || im.Latest.Id != apiBuilds[4].ID ||
 		!slices.Equal(im.Latest.Tags, []string{"v4"}) {
 		t.Fatalf("second image %+v", im)
 	}
@@ -391,9 +392,9 @@ func TestListImagesAndBuilds(t *testing.T) {
 
 	// Default limit, and encodeURIComponent's escaping of ':' too.
 	res = api.do(t, "GET", "/api/v1/images/localhost%3A5000%2Fslipway%2Fweb/builds", nil, nil)
-	var page BuildsResponse
+	var page apitypes.BuildPage
 	res.json(t, &page)
-	if res.status != 200 || len(page.Builds) != 1 || page.Builds[0].ID != webBuild.ID || page.NextCursor != nil {
+	if res.status != 200 || len(page.Builds) != 1 || page.Builds[0].Id != webBuild.ID || page.NextCursor != nil {
 		t.Fatalf("web builds: %d %s", res.status, res.body)
 	}
 	if !strings.Contains(string(res.body), `"nextCursor":null`) {
