@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"runtime"
+	"sync"
+	"time"
+
+	"slipway/apps/cache/internal/config"
+	"slipway/apps/cache/internal/metrics"
+	"slipway/apps/cache/internal/server"
+	"slipway/apps/cache/internal/store"
+	"slipway/apps/cache/internal/store/fsstore"
+	"slipway/apps/cache/internal/store/s3store"
+	"slipway/libs/httpx"
+	"slipway/libs/logging"
+)
+
+// Server timeouts. Entries can be gigabytes, so there is no ReadTimeout or
+// WriteTimeout bounding a whole request: the headers must arrive within
+// readHeaderTimeout, and then a transfer may take as long as it keeps
+// moving (CACHE_STALL_TIMEOUT, httpx.ProgressDeadlines).
+const (
+	readHeaderTimeout = 10 * time.Second
+	idleTimeout       = 2 * time.Minute
+	// openTimeout bounds connecting to the object store at startup.
+	openTimeout = 30 * time.Second
+	// cleanupTimeout bounds the wait for interrupted handlers to clean up
+	// after a shutdown that had to close connections.
+	cleanupTimeout = 5 * time.Second
+)
+
+// run starts the cache server and blocks until ctx is cancelled, then
+// shuts down gracefully: in-flight uploads and downloads get
+// CACHE_SHUTDOWN_TIMEOUT to finish; interrupted ones leave nothing behind.
+// args are the command-line arguments including the program name; getenv
+// supplies the CACHE_* configuration; logs (JSON) and the -version output
+// go to stdout. Once listening, it logs a "listening" record whose "addr"
+// is the actual address (useful with CACHE_ADDR=127.0.0.1:0).
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	fs.Usage = func() { usage(fs) }
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if *showVersion {
+		_, err := fmt.Fprintf(stdout, "cache %s\n", version)
+		return err
+	}
+
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	logger, err := logging.New(stdout, cfg.LogLevel)
+	if err != nil {
+		return err // unreachable: config.Load validated the level
+	}
+	logger.Info("starting cache", slog.String("version", version), slog.String("go", runtime.Version()), slog.Any("config", cfg))
+	if len(cfg.WriteTokens) == 0 {
+		logger.Warn("no write tokens: every PUT will be refused (" + config.EnvWriteTokens + ")")
+	}
+
+	// Background work (eviction) stops with bgCtx and is waited for.
+	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	var background sync.WaitGroup
+	defer func() {
+		stopBackground()
+		background.Wait()
+	}()
+
+	st, err := openStore(ctx, bgCtx, &background, cfg, logger)
+	if err != nil {
+		return err
+	}
+
+	srv := server.New(st, logger, server.Tokens{
+		Read:  httpx.NewTokenSet(cfg.ReadTokens...),
+		Write: httpx.NewTokenSet(cfg.WriteTokens...),
+	}, &metrics.Metrics{}, server.Config{
+		Version:            version,
+		MaxEntryBytes:      cfg.MaxEntryBytes,
+		AllowAnonymousRead: cfg.AllowAnonymousRead,
+		StallTimeout:       cfg.StallTimeout,
+	})
+
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	logger.Info("listening", slog.String("addr", ln.Addr().String()))
+
+	err = httpx.Serve(ctx, ln, srv, httpx.ServerConfig{
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       httpx.NoTimeout,
+		WriteTimeout:      httpx.NoTimeout,
+		IdleTimeout:       idleTimeout,
+		ShutdownTimeout:   cfg.ShutdownTimeout,
+	}, logger)
+	if !srv.WaitIdle(cleanupTimeout) {
+		logger.Warn("some requests were still running after shutdown")
+	}
+	if err != nil {
+		logger.Error("server stopped with an error", slog.Any("err", err))
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// openStore opens the configured store. The file store's eviction loop
+// runs on bgCtx, counted in background.
+func openStore(ctx, bgCtx context.Context, background *sync.WaitGroup, cfg config.Config, logger *slog.Logger) (store.Store, error) {
+	switch cfg.Store {
+	case config.StoreS3:
+		openCtx, cancel := context.WithTimeout(ctx, openTimeout)
+		defer cancel()
+		return s3store.Open(openCtx, s3store.Options{
+			Endpoint:     cfg.S3.Endpoint,
+			Insecure:     cfg.S3.Insecure,
+			Region:       cfg.S3.Region,
+			Bucket:       cfg.S3.Bucket,
+			Prefix:       cfg.S3.Prefix,
+			AccessKey:    cfg.S3.AccessKey,
+			SecretKey:    cfg.S3.SecretKey,
+			SessionToken: cfg.S3.SessionToken,
+			SpoolDir:     cfg.S3.SpoolDir,
+			Logger:       logger,
+		})
+	default:
+		fsStore, err := fsstore.Open(fsstore.Options{
+			Dir:      cfg.FS.Dir,
+			MaxBytes: cfg.FS.MaxBytes,
+			MaxAge:   cfg.FS.MaxAge,
+			Logger:   logger,
+		})
+		if err != nil {
+			return nil, err
+		}
+		st := fsStore.Stats()
+		logger.Info("file store opened", slog.String("dir", fsStore.Dir()),
+			slog.Int64("entries", st.Entries), slog.Int64("bytes", st.Bytes))
+		background.Add(1)
+		go func() {
+			defer background.Done()
+			fsStore.Run(bgCtx, cfg.FS.EvictInterval)
+		}()
+		return fsStore, nil
+	}
+}
+
+// usage prints the flags and the environment variables.
+func usage(fs *flag.FlagSet) {
+	fmt.Fprintf(fs.Output(), `Usage: %s [-version]
+
+Slipway's self-hosted Nx remote cache server (NX_SELF_HOSTED_REMOTE_CACHE_SERVER).
+Configured by environment variables:
+  %s (default %q)
+  %s, %s: tokens that may GET (comma-separated; file: one per line, # comments)
+  %s, %s: tokens that may GET and PUT
+  %s (default false): GET without a token
+  At least one token is required unless anonymous reads are allowed.
+  %s (default %d; units such as 512MiB accepted)
+  %s: fs (default) or s3
+  fs: %s (default %q), %s (default %d), %s (default %s), %s (default %s)
+  s3: %s, %s, %s, %s,
+      %s, %s, %s, %s, %s
+      (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
+      AWS_ENDPOINT_URL_S3 serve when the CACHE_S3_* ones are unset)
+  %s (default %q), %s (default %s), %s (default %s)
+
+Flags:
+`, fs.Name(),
+		config.EnvAddr, config.DefaultAddr,
+		config.EnvReadTokens, config.EnvReadTokensFile,
+		config.EnvWriteTokens, config.EnvWriteTokensFile,
+		config.EnvAllowAnonymousRead,
+		config.EnvMaxEntryBytes, config.DefaultMaxEntryBytes,
+		config.EnvStore,
+		config.EnvDir, config.DefaultDir, config.EnvMaxBytes, config.DefaultMaxBytes,
+		config.EnvMaxAge, config.DefaultMaxAge, config.EnvEvictInterval, config.DefaultEvictInterval,
+		config.EnvS3Endpoint, config.EnvS3Bucket, config.EnvS3Region, config.EnvS3Prefix,
+		config.EnvS3AccessKey, config.EnvS3SecretKey, config.EnvS3SessionToken, config.EnvS3Insecure, config.EnvS3SpoolDir,
+		config.EnvLogLevel, config.DefaultLogLevel, config.EnvShutdownTimeout, config.DefaultShutdownTimeout,
+		config.EnvStallTimeout, config.DefaultStallTimeout)
+	fs.PrintDefaults()
+}

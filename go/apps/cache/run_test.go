@@ -1,0 +1,462 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"slipway/libs/httpx"
+)
+
+// logSink is a concurrency-safe stdout for run that also announces the
+// address from the "listening" log record.
+type logSink struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	addrc chan string
+}
+
+func newLogSink() *logSink { return &logSink{addrc: make(chan string, 1)} }
+
+func (s *logSink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.buf.Write(p)
+	sc := bufio.NewScanner(bytes.NewReader(p))
+	for sc.Scan() {
+		var rec struct {
+			Msg  string `json:"msg"`
+			Addr string `json:"addr"`
+		}
+		if json.Unmarshal(sc.Bytes(), &rec) == nil && rec.Msg == "listening" {
+			select {
+			case s.addrc <- rec.Addr:
+			default:
+			}
+		}
+	}
+	return len(p), nil
+}
+
+func (s *logSink) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// records returns every log record with the given message.
+func (s *logSink) records(msg string) []map[string]any {
+	var out []map[string]any
+	for line := range strings.SplitSeq(s.String(), "\n") {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == msg {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+type instance struct {
+	addr string
+	base string
+	logs *logSink
+	// cancel starts the shutdown; wait returns run's result.
+	cancel func()
+	wait   func() error
+}
+
+// stop shuts the instance down and returns run's result.
+func (i *instance) stop() error { i.cancel(); return i.wait() }
+
+// start runs the service with env and waits until it listens.
+func start(t *testing.T, env map[string]string) *instance {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := newLogSink()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"cache"}, func(k string) string { return env[k] }, logs)
+	}()
+	var addr string
+	select {
+	case addr = <-logs.addrc:
+	case err := <-done:
+		cancel()
+		t.Fatalf("run returned before listening: %v\n%s", err, logs)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatalf("no listening record within 30s:\n%s", logs)
+	}
+	var once sync.Once
+	var result error
+	wait := func() error {
+		once.Do(func() {
+			select {
+			case result = <-done:
+			case <-time.After(30 * time.Second):
+				t.Fatal("run did not return within 30s of cancel")
+			}
+		})
+		return result
+	}
+	t.Cleanup(func() { cancel(); _ = wait() })
+	return &instance{addr: addr, base: "http://" + addr, logs: logs, cancel: cancel, wait: wait}
+}
+
+func request(t *testing.T, method, u, token string, body []byte) (int, http.Header, []byte) {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(method, u, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/octet-stream")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, b
+}
+
+func randomBytes(t *testing.T, n int) []byte {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// exercise runs Nx's sequence against a started instance: a write token
+// stores, a read token reads, an overwrite is refused, a read token may
+// not write.
+func exercise(t *testing.T, inst *instance, hash string) {
+	t.Helper()
+	entry := randomBytes(t, 3<<20)
+	u := inst.base + "/v1/cache/" + hash
+	steps := []struct {
+		name       string
+		method     string
+		token      string
+		body       []byte
+		wantStatus int
+		wantBody   []byte // nil: not checked
+	}{
+		{"miss", "GET", "reader", nil, 404, nil},
+		{"store with write token", "PUT", "writer", entry, 200, nil},
+		{"read with read token", "GET", "reader", nil, 200, entry},
+		{"read with write token", "GET", "writer", nil, 200, entry},
+		{"overwrite refused", "PUT", "writer", []byte("poison"), 409, nil},
+		{"read token may not write", "PUT", "reader", []byte("poison"), 403, []byte("this token may only read\n")},
+		{"no token", "GET", "", nil, 401, nil},
+		{"entry unchanged", "GET", "reader", nil, 200, entry},
+	}
+	for _, st := range steps {
+		status, header, body := request(t, st.method, u, st.token, st.body)
+		if status != st.wantStatus {
+			t.Fatalf("%s: %s %d %.200q, want %d", st.name, st.method, status, body, st.wantStatus)
+		}
+		if st.wantBody != nil && !bytes.Equal(body, st.wantBody) {
+			t.Fatalf("%s: body of %d bytes differs from the %d expected", st.name, len(body), len(st.wantBody))
+		}
+		if status >= 400 && header.Get("Content-Type") != "text/plain" {
+			t.Fatalf("%s: error Content-Type %q", st.name, header.Get("Content-Type"))
+		}
+	}
+}
+
+func TestRunServesAndShutsDown(t *testing.T) {
+	version = "test-1.0"
+	t.Cleanup(func() { version = "dev" })
+	dir := filepath.Join(t.TempDir(), "cache")
+	tokenFile := filepath.Join(t.TempDir(), "read-tokens")
+	if err := os.WriteFile(tokenFile, []byte("# CI pull requests\nreader\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"CACHE_ADDR":             "127.0.0.1:0",
+		"CACHE_DIR":              dir,
+		"CACHE_READ_TOKENS_FILE": tokenFile,
+		"CACHE_WRITE_TOKENS":     "writer, other-writer",
+		"CACHE_SHUTDOWN_TIMEOUT": "5s",
+	}
+	inst := start(t, env)
+
+	status, header, body := request(t, "GET", inst.base+"/healthz", "", nil)
+	if status != 200 || string(body) != "ok\n" || header.Get("Content-Type") != "text/plain" {
+		t.Fatalf("healthz %d %q", status, body)
+	}
+	exercise(t, inst, "10292076446133652019")
+	status, _, body = request(t, "GET", inst.base+"/metrics", "", nil)
+	for _, want := range []string{
+		`slipway_cache_build_info{version="test-1.0"} 1`,
+		"slipway_cache_hits_total 3\n",
+		"slipway_cache_stored_total 1\n",
+		"slipway_cache_entries 1\n",
+	} {
+		if status != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+
+	if err := inst.stop(); err != nil {
+		t.Fatalf("run returned %v\n%s", err, inst.logs)
+	}
+	if len(inst.logs.records("stopped")) != 1 {
+		t.Fatalf("no clean stop logged:\n%s", inst.logs)
+	}
+	if _, err := http.Get(inst.base + "/healthz"); err == nil {
+		t.Fatal("still serving after shutdown")
+	}
+	starting := inst.logs.records("starting cache")
+	if len(starting) != 1 || starting[0]["version"] != "test-1.0" {
+		t.Fatalf("start record %v", starting)
+	}
+	for _, secret := range []string{"writer", "reader"} {
+		if strings.Contains(inst.logs.String(), `"`+secret) {
+			t.Fatalf("token %q logged:\n%s", secret, inst.logs)
+		}
+	}
+	if n := len(inst.logs.records("request")); n < 10 {
+		t.Fatalf("only %d request log records", n)
+	}
+
+	// A restart on the same directory serves the entry again.
+	inst2 := start(t, env)
+	status, _, _ = request(t, "GET", inst2.base+"/v1/cache/10292076446133652019", "reader", nil)
+	if status != 200 {
+		t.Fatalf("after restart: %d", status)
+	}
+	if err := inst2.stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRunWithS3 runs the same sequence with CACHE_STORE=s3 against the
+// test server (see tools/s3-server/start.sh); skipped when none is
+// configured, except on CI.
+func TestRunWithS3(t *testing.T) {
+	endpoint := os.Getenv("CACHE_TEST_S3_ENDPOINT")
+	if endpoint == "" {
+		msg := "no S3 test server: set CACHE_TEST_S3_ENDPOINT, CACHE_TEST_S3_ACCESS_KEY, CACHE_TEST_S3_SECRET_KEY " +
+			"and CACHE_TEST_S3_BUCKET (eval \"$(tools/s3-server/start.sh)\" starts one)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	hash := fmt.Sprint(time.Now().UnixNano())
+	inst := start(t, map[string]string{
+		"CACHE_ADDR":            "127.0.0.1:0",
+		"CACHE_STORE":           "s3",
+		"CACHE_S3_ENDPOINT":     endpoint,
+		"CACHE_S3_BUCKET":       os.Getenv("CACHE_TEST_S3_BUCKET"),
+		"CACHE_S3_PREFIX":       "slipway-run-test/" + hash + "/",
+		"CACHE_S3_REGION":       "us-east-1",
+		"AWS_ACCESS_KEY_ID":     os.Getenv("CACHE_TEST_S3_ACCESS_KEY"),
+		"AWS_SECRET_ACCESS_KEY": os.Getenv("CACHE_TEST_S3_SECRET_KEY"),
+		"CACHE_S3_SPOOL_DIR":    t.TempDir(),
+		"CACHE_READ_TOKENS":     "reader",
+		"CACHE_WRITE_TOKENS":    "writer",
+	})
+	exercise(t, inst, hash)
+	if err := inst.stop(); err != nil {
+		t.Fatalf("run returned %v\n%s", err, inst.logs)
+	}
+}
+
+// startUpload opens a PUT of size bytes and sends the first half.
+func startUpload(t *testing.T, inst *instance, hash string, data []byte) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", inst.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	fmt.Fprintf(conn, "PUT /v1/cache/%s HTTP/1.1\r\nHost: cache\r\nAuthorization: Bearer writer\r\n"+
+		"Content-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n", hash, len(data))
+	if _, err := conn.Write(data[:len(data)/2]); err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
+
+// waitRefusing waits until the instance no longer accepts connections,
+// i.e. its shutdown has begun.
+func waitRefusing(t *testing.T, inst *instance) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", inst.addr, 100*time.Millisecond)
+		if err != nil {
+			return
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("still accepting connections after cancel")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestRunShutdownCompletesUpload cancels the server during an upload: the
+// upload must still finish and be stored.
+func TestRunShutdownCompletesUpload(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cache")
+	env := map[string]string{
+		"CACHE_ADDR": "127.0.0.1:0", "CACHE_DIR": dir, "CACHE_WRITE_TOKENS": "writer", "CACHE_SHUTDOWN_TIMEOUT": "10s",
+	}
+	inst := start(t, env)
+	data := randomBytes(t, 1<<20)
+	conn := startUpload(t, inst, "777", data)
+	time.Sleep(50 * time.Millisecond) // let the handler start reading
+	inst.cancel()
+	waitRefusing(t, inst)
+	if _, err := conn.Write(data[len(data)/2:]); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("upload during shutdown: %d", resp.StatusCode)
+	}
+	if err := inst.wait(); err != nil {
+		t.Fatalf("run returned %v", err)
+	}
+	inst2 := start(t, env)
+	if status, _, body := request(t, "GET", inst2.base+"/v1/cache/777", "writer", nil); status != 200 || !bytes.Equal(body, data) {
+		t.Fatalf("entry after restart: %d, %d bytes", status, len(body))
+	}
+}
+
+// TestRunShutdownCleansUpStalledUpload: an upload that does not finish
+// within the shutdown timeout is cut off and leaves nothing behind.
+func TestRunShutdownCleansUpStalledUpload(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cache")
+	inst := start(t, map[string]string{
+		"CACHE_ADDR": "127.0.0.1:0", "CACHE_DIR": dir, "CACHE_WRITE_TOKENS": "writer", "CACHE_SHUTDOWN_TIMEOUT": "300ms",
+	})
+	startUpload(t, inst, "778", randomBytes(t, 1<<20))
+	time.Sleep(50 * time.Millisecond)
+	err := inst.stop()
+	if !errors.Is(err, httpx.ErrShutdownTimeout) {
+		t.Fatalf("run returned %v, want ErrShutdownTimeout", err)
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if e.Name() != ".tmp" {
+			t.Fatalf("entry left behind: %s", e.Name())
+		}
+	}
+	if tmp, _ := os.ReadDir(filepath.Join(dir, ".tmp")); len(tmp) != 0 {
+		t.Fatalf("temporary files left behind: %v", tmp)
+	}
+}
+
+// TestRunStalledUploadIsCutOff: an upload that stops sending for longer
+// than CACHE_STALL_TIMEOUT ends with 400 and leaves nothing, while the
+// server keeps serving; a slow but moving one is unaffected (see
+// httpx.ProgressDeadlines' tests).
+func TestRunStalledUploadIsCutOff(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cache")
+	inst := start(t, map[string]string{
+		"CACHE_ADDR": "127.0.0.1:0", "CACHE_DIR": dir, "CACHE_WRITE_TOKENS": "writer", "CACHE_STALL_TIMEOUT": "300ms",
+	})
+	conn := startUpload(t, inst, "779", randomBytes(t, 1<<20))
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a stalled upload: %v", err)
+	}
+	if resp.StatusCode != 400 {
+		t.Fatalf("stalled upload: %d", resp.StatusCode)
+	}
+	if status, _, _ := request(t, "GET", inst.base+"/v1/cache/779", "writer", nil); status != 404 {
+		t.Fatalf("GET after stalled upload: %d", status)
+	}
+	if tmp, _ := os.ReadDir(filepath.Join(dir, ".tmp")); len(tmp) != 0 {
+		t.Fatalf("temporary files left behind: %v", tmp)
+	}
+	if err := inst.stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRunArgsAndConfigErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		wantOut string
+		wantErr string
+	}{
+		{name: "version", args: []string{"cache", "-version"}, wantOut: "cache dev\n"},
+		{name: "help", args: []string{"cache", "-h"}, wantOut: "CACHE_WRITE_TOKENS"},
+		{name: "unknown flag", args: []string{"cache", "-nope"}, wantErr: "flag provided but not defined"},
+		{name: "stray argument", args: []string{"cache", "serve"}, wantErr: "unexpected arguments"},
+		{name: "no tokens", args: []string{"cache"}, env: map[string]string{"CACHE_DIR": "DIR"},
+			wantErr: "no tokens are configured"},
+		{name: "bad env", args: []string{"cache"}, env: map[string]string{"CACHE_WRITE_TOKENS": "w", "CACHE_MAX_BYTES": "lots"},
+			wantErr: "CACHE_MAX_BYTES"},
+		{name: "s3 without bucket", args: []string{"cache"}, env: map[string]string{"CACHE_WRITE_TOKENS": "w", "CACHE_STORE": "s3"},
+			wantErr: "CACHE_S3_BUCKET"},
+		{name: "bad addr", args: []string{"cache"}, env: map[string]string{"CACHE_WRITE_TOKENS": "w", "CACHE_DIR": "DIR", "CACHE_ADDR": "127.0.0.1:99999"},
+			wantErr: "listen on 127.0.0.1:99999"},
+		{name: "unusable dir", args: []string{"cache"}, env: map[string]string{"CACHE_WRITE_TOKENS": "w", "CACHE_DIR": "/dev/null/cache"},
+			wantErr: "create cache directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			dir := t.TempDir()
+			getenv := func(k string) string {
+				if tt.env[k] == "DIR" {
+					return dir
+				}
+				return tt.env[k]
+			}
+			err := run(context.Background(), tt.args, getenv, &out)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), tt.wantOut) {
+				t.Fatalf("output %q lacks %q", out.String(), tt.wantOut)
+			}
+		})
+	}
+}
