@@ -1,1 +1,34 @@
-export {};
+/**
+ * The ledger API contract as TypeScript types.
+ *
+ * Everything here comes from `openapi.yaml` through `src/generated/schema.ts`
+ * (openapi-typescript); never edit the generated file, change the contract and
+ * run `npx nx run api-contract:generate`. Types only: they do not check data at
+ * runtime.
+ */
+import type { components } from './generated/schema';
+
+export type { components, operations, paths } from './generated/schema';
+
+type Schemas = components['schemas'];
+
+/** A build as CI submits it to `POST /api/v1/builds`. */
+export type NewBuild = Schemas['NewBuild'];
+/** A recorded build, as the API returns it. */
+export type Build = Schemas['Build'];
+/** Whether CI built the image or reused an existing one. */
+export type Outcome = Schemas['Outcome'];
+/** One image with its build count and latest build. */
+export type ImageSummary = Schemas['ImageSummary'];
+/** The body of `GET /api/v1/images`. */
+export type ImageList = Schemas['ImageList'];
+/** The body of `GET /api/v1/images/{image}/builds`: one page, newest first. */
+export type BuildPage = Schemas['BuildPage'];
+/** The body of every error response: `{"error": {code, message, fields?}}`. */
+export type ErrorBody = Schemas['ErrorBody'];
+/** The `error` of an `ErrorBody`. */
+export type ErrorDetail = Schemas['ErrorDetail'];
+/** The body of `GET /healthz`. */
+export type Health = Schemas['Health'];
+/** The body of `GET /readyz` when ready. */
+export type Readiness = Schemas['Readiness'];

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMetadata, metadataPath, type ImageMetadata } from './metadata';
 import { dockerAvailable } from './testing/docker-available';
-import { builtProjects, cachedProjects, runNx } from './testing/nx-runner';
+import { ranProjects, cachedProjects, runNx } from './testing/nx-runner';
 import { copyWorkspace, type WorkspaceCopy } from './testing/workspace-copy';
 
 const CANARY = `slipway-canary-${Date.now()}`;
@@ -65,7 +65,7 @@ describe.skipIf(!dockerAvailable())('images', () => {
   });
 
   it('builds both images through Nx and records them in metadata.json', () => {
-    expect(builtProjects(first.output)).toEqual(['api', 'web']);
+    expect(ranProjects(first.output)).toEqual(['api', 'web']);
     const head = ws.git('rev-parse', 'HEAD');
     for (const p of ['web', 'api']) {
       const m = img(p);
@@ -107,8 +107,10 @@ describe.skipIf(!dockerAvailable())('images', () => {
     const probe = join(out, 'probe.Dockerfile');
     writeFileSync(probe, 'FROM scratch\nCOPY . /\n');
     execFileSync('docker', ['buildx', 'build', '-q', '-f', probe, '--output', `type=local,dest=${join(out, 'ctx')}`, join(ws.root, context)], { stdio: 'pipe' });
-    const seen = execFileSync('grep', ['-rl', CANARY, join(out, 'ctx')], { encoding: 'utf8' }).trim();
-    expect(seen).toBe('');
+    // The probe really copied the context (so an empty grep means something).
+    expect(spawnSync('test', ['-f', join(out, 'ctx', context === '.' ? 'package.json' : 'go.mod')]).status).toBe(0);
+    const seen = spawnSync('grep', ['-rl', CANARY, join(out, 'ctx')], { encoding: 'utf8' });
+    expect(seen.stdout.trim()).toBe('');
   }, 120_000);
 
   it.each(['web', 'api'])('the %s image holds no canary secret', (p) => {
@@ -174,8 +176,7 @@ describe.skipIf(!dockerAvailable())('images', () => {
     const again = runNx(ws.root, ['run-many', '-t', 'docker-build', '-p', 'web', 'api', '--outputStyle=stream']);
     expect(again.status, again.output.slice(-4000)).toBe(0);
     expect(cachedProjects(again.output)).toEqual(['api', 'web']);
-    expect(builtProjects(again.output)).toEqual([]);
-    expect(again.output).not.toContain('buildx build');
+    expect(ranProjects(again.output)).toEqual([]);
   });
 
   it('editing a test file or docs rebuilds no image', () => {
@@ -185,7 +186,7 @@ describe.skipIf(!dockerAvailable())('images', () => {
     ws.commit('tests and docs only');
     const run = runNx(ws.root, ['run-many', '-t', 'docker-build', '-p', 'web', 'api', '--outputStyle=stream']);
     expect(run.status, run.output.slice(-4000)).toBe(0);
-    expect(builtProjects(run.output)).toEqual([]);
+    expect(ranProjects(run.output)).toEqual([]);
     expect(cachedProjects(run.output)).toEqual(['api', 'web']);
   });
 
@@ -195,10 +196,10 @@ describe.skipIf(!dockerAvailable())('images', () => {
     ws.commit('change the api');
     const run = runNx(ws.root, ['run-many', '-t', 'docker-build', '-p', 'web', 'api', '--outputStyle=stream']);
     expect(run.status, run.output.slice(-4000)).toBe(0);
-    expect(builtProjects(run.output)).toEqual(['api']);
+    expect(ranProjects(run.output)).toEqual(['api']);
     expect(cachedProjects(run.output)).toEqual(['web']);
     // BuildKit reused the module download layer: only the source layers ran.
-    expect(run.output).toMatch(/go mod download[^\n]*\n#\d+ CACHED/);
+    expect(run.output).toMatch(/go mod download[^\n]*\n(?:\S+: )?#\d+ CACHED/);
     const after = readMetadata(metadataPath(ws.root, 'api'));
     expect(after.digest).not.toBe(img('api').digest);
     expect(readMetadata(metadataPath(ws.root, 'web')).digest).toBe(img('web').digest);

@@ -43,6 +43,12 @@ describe('goTargets', () => {
     expect(t['test']?.inputs?.[0]).toBe('{projectRoot}/**/*');
   });
 
+  it('hashes the environment that changes what the tests do', () => {
+    const test = goTargets(lib, { testEnv: ['CI', 'CACHE_TEST_S3_ENDPOINT'] })['test'];
+    expect(test?.inputs).toContainEqual({ env: 'CI' });
+    expect(test?.inputs).toContainEqual({ env: 'CACHE_TEST_S3_ENDPOINT' });
+  });
+
   it('passes dev defaults to serve as overridable defaults', () => {
     const serve = goTargets(app, { devEnv: { api: { API_ADDR: '127.0.0.1:8080' } } })['serve'];
     expect(serve?.continuous).toBe(true);

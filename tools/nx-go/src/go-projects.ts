@@ -6,6 +6,8 @@ import type { TargetConfiguration } from '@nx/devkit';
 export interface GoPluginOptions {
   /** Environment defaults for `serve`, per project; values already set in the shell win. */
   devEnv?: Record<string, Record<string, string>>;
+  /** Environment variables that change what the Go tests do (e.g. CI turns skips into failures); part of the test hash. */
+  testEnv?: string[];
 }
 
 /** One Go project: a deployable under go/apps or a library under go/libs. */
@@ -79,7 +81,7 @@ export function goTargets(project: GoProject, options: GoPluginOptions): Record<
     test: {
       executor: 'nx:run-commands',
       cache: true,
-      inputs: ['{projectRoot}/**/*', '^goSources', 'goModule', noNpm],
+      inputs: ['{projectRoot}/**/*', '^goSources', 'goModule', noNpm, ...(options.testEnv ?? []).map((env) => ({ env }))],
       options: {
         cwd,
         command: `go run ${GOTESTSUM} --format pkgname-and-test-fails --format-hide-empty-pkg -- -count=1 ${pkgs}`,

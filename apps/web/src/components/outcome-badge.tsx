@@ -1,4 +1,4 @@
-export type Outcome = 'built' | 'reused';
+import type { Outcome } from '@slipway/api-contract';
 
 const DESCRIPTIONS: Record<Outcome, string> = {
   built: 'Built: rebuilt because its inputs changed',

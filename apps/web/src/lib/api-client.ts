@@ -1,6 +1,8 @@
+import type { ErrorBody } from '@slipway/api-contract';
 import { getEnv } from './env';
 
-export type FieldErrors = Record<string, string>;
+/** The `fields` of the API's error body: offending property or parameter → what is wrong. */
+export type FieldErrors = NonNullable<ErrorBody['error']['fields']>;
 
 /** A failed API call, carrying what the API said (or what we could tell without it). */
 export class ApiError extends Error {

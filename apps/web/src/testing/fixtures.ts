@@ -1,5 +1,4 @@
-import type { Build } from '../features/builds/api/build';
-import type { ImageSummary } from '../features/images/api/images-api';
+import type { Build, ImageSummary } from '@slipway/api-contract';
 
 export const API_IMAGE = 'registry.example/ns/slipway-api';
 export const API_IMAGE_PATH = '/images/registry.example%2Fns%2Fslipway-api';

@@ -25,12 +25,30 @@ export function runNx(cwd: string, args: string[], extraEnv: Record<string, stri
   return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
 }
 
-/** The projects whose docker-build ran for real in an Nx run (not restored from a cache). */
-export function builtProjects(output: string): string[] {
-  return [...output.matchAll(/^docker-build: (\S+) built in/gm)].map((m) => m[1]!).sort();
+/** One task header Nx printed: `> nx run api:docker-build  [local cache]`. */
+interface TaskLine {
+  project: string;
+  cached: boolean;
 }
 
-/** The projects whose docker-build Nx restored from a cache. */
-export function cachedProjects(output: string): string[] {
-  return [...output.matchAll(/nx run (\S+):docker-build\s+\[(?:local|remote) cache\]/g)].map((m) => m[1]!).sort();
+function taskLines(output: string, target: string): TaskLine[] {
+  // With parallel tasks Nx prefixes each line with the project name.
+  const re = new RegExp(`^(?:\\S+: )?> nx run ([^:\\s]+):${target}(.*)$`, 'gm');
+  return [...output.matchAll(re)].map((m) => ({ project: m[1] ?? '', cached: /cache/.test(m[2] ?? '') }));
+}
+
+/** The projects whose `target` ran for real in an Nx run (a cache hit replays old output, so only Nx's header tells). */
+export function ranProjects(output: string, target = 'docker-build'): string[] {
+  return taskLines(output, target)
+    .filter((t) => !t.cached)
+    .map((t) => t.project)
+    .sort();
+}
+
+/** The projects whose `target` Nx restored from a cache. */
+export function cachedProjects(output: string, target = 'docker-build'): string[] {
+  return taskLines(output, target)
+    .filter((t) => t.cached)
+    .map((t) => t.project)
+    .sort();
 }

@@ -1,14 +1,8 @@
+import type { BuildPage } from '@slipway/api-contract';
 import { apiGet, isRecord } from '../../../lib/api-client';
 import { isBuild, UnexpectedResponseError } from './build';
-import type { Build } from './build';
 
 export const BUILDS_PAGE_SIZE = 20;
-
-export interface BuildPage {
-  builds: Build[];
-  /** Opaque; pass back to get the next (older) page. null on the last page. */
-  nextCursor: string | null;
-}
 
 /** The path of an image's builds; the name contains '/', so it travels as one encoded segment. */
 export function imageBuildsPath(image: string): string {
@@ -27,6 +21,7 @@ export async function listImageBuilds(
   if (!isRecord(body) || !Array.isArray(body['builds']) || !body['builds'].every(isBuild)) {
     throw new UnexpectedResponseError(`the builds of ${image}`);
   }
+  // nextCursor is opaque; null on the last page (an empty or missing one counts as null too).
   const next = body['nextCursor'];
   return { builds: body['builds'], nextCursor: typeof next === 'string' && next !== '' ? next : null };
 }

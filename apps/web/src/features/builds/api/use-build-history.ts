@@ -1,9 +1,8 @@
+import type { Build, BuildPage } from '@slipway/api-contract';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { isAbortError } from '../../../lib/api-client';
 import type { AsyncState } from '../../../lib/use-async';
 import { useAsync } from '../../../lib/use-async';
-import type { Build } from './build';
-import type { BuildPage } from './builds-api';
 import { listImageBuilds } from './builds-api';
 
 export type LoadMoreState = { status: 'idle' } | { status: 'loading' } | { status: 'error'; error: unknown };

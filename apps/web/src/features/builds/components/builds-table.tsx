@@ -1,3 +1,4 @@
+import type { Build } from '@slipway/api-contract';
 import { OutcomeBadge } from '../../../components/outcome-badge';
 import { RelativeTime } from '../../../components/relative-time';
 import { ShortId } from '../../../components/short-id';
@@ -5,7 +6,6 @@ import { TableScroll } from '../../../components/table-scroll';
 import { TagList } from '../../../components/tag-list';
 import { formatBytes, formatDuration, shortDigest, shortHash, shortSha } from '../../../lib/format';
 import { useNow } from '../../../lib/use-now';
-import type { Build } from '../api/build';
 
 export function BuildsTable({ builds }: { builds: readonly Build[] }) {
   const now = useNow();

@@ -1,21 +1,17 @@
+import type { ImageSummary } from '@slipway/api-contract';
 import { apiGet, isRecord } from '../../../lib/api-client';
 import { isBuild, UnexpectedResponseError } from '../../builds/api/build';
-import type { Build } from '../../builds/api/build';
 
-export interface ImageSummary {
-  image: string;
-  project: string;
-  buildCount: number;
-  latest: Build;
-}
+// One check per property of the generated ImageSummary type (see BUILD_CHECKS).
+const IMAGE_SUMMARY_CHECKS = {
+  image: (value) => typeof value === 'string',
+  project: (value) => typeof value === 'string',
+  buildCount: (value) => typeof value === 'number',
+  latest: isBuild,
+} satisfies { [K in keyof ImageSummary]-?: (value: unknown) => boolean };
 
 function isImageSummary(value: unknown): value is ImageSummary {
-  return (
-    isRecord(value) &&
-    typeof value['image'] === 'string' &&
-    typeof value['buildCount'] === 'number' &&
-    isBuild(value['latest'])
-  );
+  return isRecord(value) && Object.entries(IMAGE_SUMMARY_CHECKS).every(([key, check]) => check(value[key]));
 }
 
 /** Every image with its latest build, most recently built first. */

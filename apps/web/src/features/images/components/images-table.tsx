@@ -1,3 +1,4 @@
+import type { ImageSummary } from '@slipway/api-contract';
 import { Link } from 'react-router';
 import { paths } from '../../../app/paths';
 import { OutcomeBadge } from '../../../components/outcome-badge';
@@ -7,7 +8,6 @@ import { TableScroll } from '../../../components/table-scroll';
 import { TagList } from '../../../components/tag-list';
 import { formatBytes, shortDigest, shortSha } from '../../../lib/format';
 import { useNow } from '../../../lib/use-now';
-import type { ImageSummary } from '../api/images-api';
 
 export function ImagesTable({ images }: { images: readonly ImageSummary[] }) {
   const now = useNow();
