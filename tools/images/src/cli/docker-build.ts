@@ -37,7 +37,10 @@ async function main(): Promise<void> {
   const buildArgs: Record<string, string> = {
     VERSION: git.short === 'unknown' ? 'dev' : git.short,
     REVISION: git.sha,
-    SOURCE_DATE_EPOCH: String(git.epoch),
+    // A fixed epoch, not the commit time: BuildKit hands SOURCE_DATE_EPOCH to every RUN,
+    // so a per-commit value would invalidate the dependency layers on every commit. With 0,
+    // the same inputs give the same digest on any machine.
+    SOURCE_DATE_EPOCH: '0',
   };
   if (process.env['IMAGE_SOURCE_URL']) buildArgs['SOURCE'] = process.env['IMAGE_SOURCE_URL'];
   for (const pair of values['build-arg']) {
