@@ -49,6 +49,12 @@ describe('goTargets', () => {
     expect(test?.inputs).toContainEqual({ env: 'CACHE_TEST_S3_ENDPOINT' });
   });
 
+  it('adds per-project test inputs', () => {
+    const inputs = goTargets(lib, { testInputs: { 'go-httpx': ['{workspaceRoot}/x/**/*'] } })['test']?.inputs;
+    expect(inputs).toContain('{workspaceRoot}/x/**/*');
+    expect(goTargets(app, { testInputs: { 'go-httpx': ['{workspaceRoot}/x/**/*'] } })['test']?.inputs).not.toContain('{workspaceRoot}/x/**/*');
+  });
+
   it('passes dev defaults to serve as overridable defaults', () => {
     const serve = goTargets(app, { devEnv: { api: { API_ADDR: '127.0.0.1:8080' } } })['serve'];
     expect(serve?.continuous).toBe(true);

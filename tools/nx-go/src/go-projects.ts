@@ -8,6 +8,10 @@ export interface GoPluginOptions {
   devEnv?: Record<string, Record<string, string>>;
   /** Environment variables that change what the Go tests do (e.g. CI turns skips into failures); part of the test hash. */
   testEnv?: string[];
+  /** Extra test inputs per project, e.g. fixtures a test reads from outside the project. */
+  testInputs?: Record<string, string[]>;
+  /** Dependencies no Go import shows, per project, e.g. a Go service on the contract its types are generated from. */
+  implicitDependencies?: Record<string, string[]>;
 }
 
 /** One Go project: a deployable under go/apps or a library under go/libs. */
@@ -81,7 +85,10 @@ export function goTargets(project: GoProject, options: GoPluginOptions): Record<
     test: {
       executor: 'nx:run-commands',
       cache: true,
-      inputs: ['{projectRoot}/**/*', '^goSources', 'goModule', noNpm, ...(options.testEnv ?? []).map((env) => ({ env }))],
+      inputs: ['{projectRoot}/**/*', '^goSources', 'goModule', noNpm,
+        ...(options.testEnv ?? []).map((env) => ({ env })),
+        ...(options.testInputs?.[project.name] ?? []),
+      ],
       options: {
         cwd,
         command: `go run ${GOTESTSUM} --format pkgname-and-test-fails --format-hide-empty-pkg -- -count=1 ${pkgs}`,

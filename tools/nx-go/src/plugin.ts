@@ -29,6 +29,7 @@ export const createNodes: CreateNodes<GoPluginOptions> = [
                 projectType: p.kind === 'app' ? 'application' : 'library',
                 tags: [`type:${p.kind}`, p.kind === 'app' ? `scope:${p.name}` : 'scope:shared', 'lang:go'],
                 targets: goTargets(p, options ?? {}),
+                implicitDependencies: options?.implicitDependencies?.[p.name] ?? [],
               },
             ]),
           ),
