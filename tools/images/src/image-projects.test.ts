@@ -26,7 +26,7 @@ describe('imageProjects', () => {
   it('builds apps/<app>/Dockerfile with the repository root as context and ignores other Dockerfiles', () => {
     const projects = imageProjects(['apps/web/Dockerfile', 'apps/web/nested/Dockerfile'], workspace());
     expect(projects).toEqual([
-      expect.objectContaining({ root: 'apps/web', context: '.', ignoreFile: '.dockerignore', lockfiles: ['package-lock.json'] }),
+      expect.objectContaining({ root: 'apps/web', context: '.', ignoreFile: '.dockerignore', lockfiles: [], prunedNpmDeps: true }),
     ]);
   });
 });
@@ -52,6 +52,17 @@ describe('imageTargets', () => {
       { externalDependencies: [] },
     ]);
     expect(build?.options.command).toContain('--build-arg SERVICE=api');
+  });
+
+  it('gives an npm image a pruned lockfile, and hashes that instead of the root lockfile', () => {
+    const [web] = imageProjects(['apps/web/Dockerfile'], workspace());
+    const targets = imageTargets(web!);
+    expect(targets['docker-build']?.dependsOn).toEqual(['docker-deps']);
+    expect(targets['docker-build']?.inputs).toContainEqual({ dependentTasksOutputFiles: '**/*', transitive: false });
+    expect(targets['docker-build']?.inputs).not.toContain('{workspaceRoot}/package-lock.json');
+    expect(targets['docker-deps']?.inputs).toContain('{workspaceRoot}/package-lock.json');
+    expect(targets['docker-deps']?.outputs).toEqual(['{workspaceRoot}/dist/docker/{projectName}']);
+    expect(imageTargets(api!)['docker-deps']).toBeUndefined();
   });
 
   it('runs what docker-build built', () => {

@@ -17,6 +17,8 @@ export interface ImageProject {
   lockfiles: string[];
   /** Named inputs for the project's own sources and those of its dependencies. */
   sourceInputs: string[];
+  /** Whether the image installs a pruned npm dependency set made by the `docker-deps` target. */
+  prunedNpmDeps: boolean;
   /** A single-stage Dockerfile of the same image, kept to measure what multi-stage saves. */
   singleStageDockerfile?: string;
 }
@@ -55,6 +57,7 @@ export function imageProjects(dockerfiles: readonly string[], workspaceRoot: str
           ignoreFile: 'go/.dockerignore',
           buildArgs: { SERVICE: service },
           lockfiles: ['go/go.mod', 'go/go.sum'],
+          prunedNpmDeps: false,
           sourceInputs: ['goSources', '^goSources'],
           singleStageDockerfile: existing(workspaceRoot, 'go/Dockerfile.single-stage'),
         });
@@ -66,7 +69,9 @@ export function imageProjects(dockerfiles: readonly string[], workspaceRoot: str
         context: '.',
         ignoreFile: '.dockerignore',
         buildArgs: {},
-        lockfiles: ['package-lock.json'],
+        // The root lockfile is not an input: the pruned one from docker-deps is.
+        lockfiles: [],
+        prunedNpmDeps: true,
         sourceInputs: ['production', '^production'],
         singleStageDockerfile: existing(workspaceRoot, `${file}.single-stage`),
       });

@@ -24,9 +24,10 @@ export function imageTargets(project: ImageProject, options: ImagesPluginOptions
     'docker-build': {
       executor: 'nx:run-commands',
       cache: true,
-      dependsOn: [],
+      dependsOn: project.prunedNpmDeps ? ['docker-deps'] : [],
       inputs: [
         ...project.sourceInputs,
+        ...(project.prunedNpmDeps ? [{ dependentTasksOutputFiles: '**/*', transitive: false }] : []),
         `{workspaceRoot}/${project.dockerfile}`,
         `{workspaceRoot}/${project.ignoreFile}`,
         ...project.lockfiles.map((f) => `{workspaceRoot}/${f}`),
@@ -44,6 +45,7 @@ export function imageTargets(project: ImageProject, options: ImagesPluginOptions
         description: 'Build the linux/amd64 image with BuildKit; writes dist/images/<project>/metadata.json',
       },
     },
+    ...(project.prunedNpmDeps ? { 'docker-deps': dockerDepsTarget() } : {}),
     'docker-run': {
       executor: 'nx:run-commands',
       continuous: true,
@@ -77,6 +79,21 @@ export function imageTargets(project: ImageProject, options: ImagesPluginOptions
       inputs: [`{workspaceRoot}/${project.dockerfile}`, `{workspaceRoot}/${project.ignoreFile}`, 'imageTooling', { env: 'CI' }],
       options: { command: [`${tsNode} tools/images/src/cli/docker-lint.ts`, ...where].join(' ') },
       metadata: { technologies: ['docker'], description: "BuildKit's Dockerfile checks (docker buildx build --check)" },
+    },
+  };
+}
+
+/** Prunes the root lockfile to what the project's build uses (see cli/docker-deps.ts). */
+function dockerDepsTarget(): TargetConfiguration {
+  return {
+    executor: 'nx:run-commands',
+    cache: true,
+    inputs: ['production', '^production', '{workspaceRoot}/package-lock.json', 'imageTooling', { externalDependencies: [] }],
+    outputs: ['{workspaceRoot}/dist/docker/{projectName}'],
+    options: { command: `${tsNode} tools/images/src/cli/docker-deps.ts --project {projectName}` },
+    metadata: {
+      technologies: ['docker', 'npm'],
+      description: 'Prune package-lock.json to the packages the build uses, for the image npm ci layer',
     },
   };
 }
