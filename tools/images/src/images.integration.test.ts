@@ -2,10 +2,11 @@
 // rebuilt only when their inputs change. Needs a Docker engine with buildx
 // (bash tools/image-harness/up.sh provides one on a machine without Docker).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMetadata, metadataPath, type ImageMetadata } from './metadata';
+import type { SizeReport } from './size-report';
 import { dockerAvailable } from './testing/docker-available';
 import { ranProjects, cachedProjects, runNx } from './testing/nx-runner';
 import { copyWorkspace, type WorkspaceCopy } from './testing/workspace-copy';
@@ -170,6 +171,25 @@ describe.skipIf(!dockerAvailable())('images', () => {
     expect(post.status, await post.clone().text()).toBe(201);
     const list = (await (await fetch(`${base}/api/v1/images`)).json()) as { images: { image: string; latest: { digest: string } }[] };
     expect(list.images.find((i) => i.image === 'registry.example/slipway/slipway-web')?.latest.digest).toBe(img('web').digest);
+  });
+
+  it('image-size measures what api adds over its base and fails over budget', () => {
+    const cli = (budget: string) =>
+      spawnSync('node', ['-r', '@swc-node/register', 'tools/images/src/cli/image-size.ts', '--project', 'api', '--dockerfile', 'go/Dockerfile.multi-stage', '--context', 'go', '--budget', budget], {
+        cwd: ws.root,
+        encoding: 'utf8',
+      });
+    const ok = cli('20MB');
+    expect(ok.status, ok.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(ws.root, 'dist/images/api/size.json'), 'utf8')) as SizeReport;
+    expect(report.base).toBe('alpine:3.22.1');
+    expect(report.totalBytes).toBe(report.baseBytes + report.addedBytes);
+    expect(report.addedBytes).toBeGreaterThan(1_000_000);
+    expect(report.withinBudget).toBe(true);
+    expect(ok.stdout).toMatch(/added over base\s+budget 20\.0 MB ok/);
+    const over = cli('1KB');
+    expect(over.status).toBe(1);
+    expect(over.stderr).toMatch(/over its budget of 1000/);
   });
 
   it('a second docker-build is a cache hit for both and builds nothing', () => {
