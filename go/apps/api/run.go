@@ -2,19 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
-	"runtime"
 
 	"slipway/apps/api/internal/config"
 	"slipway/apps/api/internal/server"
 	"slipway/apps/api/internal/store/sqlite"
 	"slipway/libs/httpx"
-	"slipway/libs/logging"
+	"slipway/libs/service"
 )
 
 // run starts the API and blocks until ctx is cancelled, then shuts down
@@ -23,31 +18,8 @@ import (
 // -version output go to stdout. Once listening, it logs a "listening"
 // record whose "addr" is the actual address (useful with API_ADDR=:0).
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	showVersion := fs.Bool("version", false, "print the version and exit")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: %s [-version]\n\n"+
-			"Slipway build ledger API. Configured by environment variables:\n"+
-			"  %s (default %q)\n  %s (default %q)\n  %s (comma-separated bearer tokens; empty refuses writes)\n"+
-			"  %s (default %d)\n  %s (default %q)\n  %s (default %s)\n\nFlags:\n",
-			fs.Name(),
-			config.EnvAddr, config.DefaultAddr, config.EnvDataDir, config.DefaultDataDir, config.EnvWriteTokens,
-			config.EnvMaxBodyBytes, config.DefaultMaxBodyBytes, config.EnvLogLevel, config.DefaultLogLevel,
-			config.EnvShutdownTimeout, config.DefaultShutdownTimeout)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %v", fs.Args())
-	}
-	if *showVersion {
-		_, err := fmt.Fprintf(stdout, "api %s\n", version)
+	cmd := service.Command{Name: "api", Version: version, Help: help()}
+	if done, err := cmd.ParseArgs(args, stdout); done || err != nil {
 		return err
 	}
 
@@ -55,11 +27,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	logger, err := logging.New(stdout, cfg.LogLevel)
+	logger, err := cmd.StartLogger(stdout, cfg.LogLevel, cfg)
 	if err != nil {
 		return err // unreachable: config.Load validated the level
 	}
-	logger.Info("starting api", slog.String("version", version), slog.String("go", runtime.Version()), slog.Any("config", cfg))
 	if len(cfg.WriteTokens) == 0 {
 		logger.Warn(config.EnvWriteTokens + " is empty: POST /api/v1/builds will answer 401 until it is set")
 	}
@@ -75,18 +46,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", cfg.Addr)
+	ln, err := service.Listen(ctx, cfg.Addr, logger)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
-	logger.Info("listening", slog.String("addr", ln.Addr().String()))
-
-	err = httpx.Serve(ctx, ln, srv, httpx.ServerConfig{ShutdownTimeout: cfg.ShutdownTimeout}, logger)
-	if err != nil {
-		logger.Error("server stopped with an error", slog.Any("err", err))
 		return err
 	}
-	logger.Info("stopped")
-	return nil
+
+	err = httpx.Serve(ctx, ln, srv, httpx.ServerConfig{ShutdownTimeout: cfg.ShutdownTimeout}, logger)
+	return service.Stopped(logger, err)
+}
+
+// help describes the service and its environment variables for -h.
+func help() string {
+	return fmt.Sprintf("Slipway build ledger API. Configured by environment variables:\n"+
+		"  %s (default %q)\n  %s (default %q)\n  %s (comma-separated bearer tokens; empty refuses writes)\n"+
+		"  %s (default %d)\n  %s (default %q)\n  %s (default %s)\n",
+		config.EnvAddr, config.DefaultAddr, config.EnvDataDir, config.DefaultDataDir, config.EnvWriteTokens,
+		config.EnvMaxBodyBytes, config.DefaultMaxBodyBytes, config.EnvLogLevel, config.DefaultLogLevel,
+		config.EnvShutdownTimeout, config.DefaultShutdownTimeout)
 }

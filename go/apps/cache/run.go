@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"runtime"
 	"sync"
 	"time"
 
@@ -19,7 +15,7 @@ import (
 	"slipway/apps/cache/internal/store/fsstore"
 	"slipway/apps/cache/internal/store/s3store"
 	"slipway/libs/httpx"
-	"slipway/libs/logging"
+	"slipway/libs/service"
 )
 
 // Server timeouts. Entries can be gigabytes, so there is no ReadTimeout or
@@ -44,21 +40,8 @@ const (
 // go to stdout. Once listening, it logs a "listening" record whose "addr"
 // is the actual address (useful with CACHE_ADDR=127.0.0.1:0).
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	showVersion := fs.Bool("version", false, "print the version and exit")
-	fs.Usage = func() { usage(fs) }
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %v", fs.Args())
-	}
-	if *showVersion {
-		_, err := fmt.Fprintf(stdout, "cache %s\n", version)
+	cmd := service.Command{Name: "cache", Version: version, Help: help()}
+	if done, err := cmd.ParseArgs(args, stdout); done || err != nil {
 		return err
 	}
 
@@ -66,11 +49,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	logger, err := logging.New(stdout, cfg.LogLevel)
+	logger, err := cmd.StartLogger(stdout, cfg.LogLevel, cfg)
 	if err != nil {
 		return err // unreachable: config.Load validated the level
 	}
-	logger.Info("starting cache", slog.String("version", version), slog.String("go", runtime.Version()), slog.Any("config", cfg))
 	if len(cfg.WriteTokens) == 0 {
 		logger.Warn("no write tokens: every PUT will be refused (" + config.EnvWriteTokens + ")")
 	}
@@ -98,12 +80,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		StallTimeout:       cfg.StallTimeout,
 	})
 
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", cfg.Addr)
+	ln, err := service.Listen(ctx, cfg.Addr, logger)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return err
 	}
-	logger.Info("listening", slog.String("addr", ln.Addr().String()))
 
 	err = httpx.Serve(ctx, ln, srv, httpx.ServerConfig{
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -115,12 +95,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if !srv.WaitIdle(cleanupTimeout) {
 		logger.Warn("some requests were still running after shutdown")
 	}
-	if err != nil {
-		logger.Error("server stopped with an error", slog.Any("err", err))
-		return err
-	}
-	logger.Info("stopped")
-	return nil
+	return service.Stopped(logger, err)
 }
 
 // openStore opens the configured store. The file store's eviction loop
@@ -164,11 +139,9 @@ func openStore(ctx, bgCtx context.Context, background *sync.WaitGroup, cfg confi
 	}
 }
 
-// usage prints the flags and the environment variables.
-func usage(fs *flag.FlagSet) {
-	fmt.Fprintf(fs.Output(), `Usage: %s [-version]
-
-Slipway's self-hosted Nx remote cache server (NX_SELF_HOSTED_REMOTE_CACHE_SERVER).
+// help describes the service and its environment variables for -h.
+func help() string {
+	return fmt.Sprintf(`Slipway's self-hosted Nx remote cache server (NX_SELF_HOSTED_REMOTE_CACHE_SERVER).
 Configured by environment variables:
   %s (default %q)
   %s, %s: tokens that may GET (comma-separated; file: one per line, # comments)
@@ -183,9 +156,7 @@ Configured by environment variables:
       (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
       AWS_ENDPOINT_URL_S3 serve when the CACHE_S3_* ones are unset)
   %s (default %q), %s (default %s), %s (default %s)
-
-Flags:
-`, fs.Name(),
+`,
 		config.EnvAddr, config.DefaultAddr,
 		config.EnvReadTokens, config.EnvReadTokensFile,
 		config.EnvWriteTokens, config.EnvWriteTokensFile,
@@ -198,5 +169,4 @@ Flags:
 		config.EnvS3AccessKey, config.EnvS3SecretKey, config.EnvS3SessionToken, config.EnvS3Insecure, config.EnvS3SpoolDir,
 		config.EnvLogLevel, config.DefaultLogLevel, config.EnvShutdownTimeout, config.DefaultShutdownTimeout,
 		config.EnvStallTimeout, config.DefaultStallTimeout)
-	fs.PrintDefaults()
 }

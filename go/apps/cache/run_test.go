@@ -3,9 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,107 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"slipway/libs/httpx"
+	"slipway/libs/testkit"
 )
-
-// logSink is a concurrency-safe stdout for run that also announces the
-// address from the "listening" log record.
-type logSink struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	addrc chan string
-}
-
-func newLogSink() *logSink { return &logSink{addrc: make(chan string, 1)} }
-
-func (s *logSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.buf.Write(p)
-	sc := bufio.NewScanner(bytes.NewReader(p))
-	for sc.Scan() {
-		var rec struct {
-			Msg  string `json:"msg"`
-			Addr string `json:"addr"`
-		}
-		if json.Unmarshal(sc.Bytes(), &rec) == nil && rec.Msg == "listening" {
-			select {
-			case s.addrc <- rec.Addr:
-			default:
-			}
-		}
-	}
-	return len(p), nil
-}
-
-func (s *logSink) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
-
-// records returns every log record with the given message.
-func (s *logSink) records(msg string) []map[string]any {
-	var out []map[string]any
-	for line := range strings.SplitSeq(s.String(), "\n") {
-		var rec map[string]any
-		if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == msg {
-			out = append(out, rec)
-		}
-	}
-	return out
-}
-
-type instance struct {
-	addr string
-	base string
-	logs *logSink
-	// cancel starts the shutdown; wait returns run's result.
-	cancel func()
-	wait   func() error
-}
-
-// stop shuts the instance down and returns run's result.
-func (i *instance) stop() error { i.cancel(); return i.wait() }
-
-// start runs the service with env and waits until it listens.
-func start(t *testing.T, env map[string]string) *instance {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	logs := newLogSink()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"cache"}, func(k string) string { return env[k] }, logs)
-	}()
-	var addr string
-	select {
-	case addr = <-logs.addrc:
-	case err := <-done:
-		cancel()
-		t.Fatalf("run returned before listening: %v\n%s", err, logs)
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatalf("no listening record within 30s:\n%s", logs)
-	}
-	var once sync.Once
-	var result error
-	wait := func() error {
-		once.Do(func() {
-			select {
-			case result = <-done:
-			case <-time.After(30 * time.Second):
-				t.Fatal("run did not return within 30s of cancel")
-			}
-		})
-		return result
-	}
-	t.Cleanup(func() { cancel(); _ = wait() })
-	return &instance{addr: addr, base: "http://" + addr, logs: logs, cancel: cancel, wait: wait}
-}
 
 func request(t *testing.T, method, u, token string, body []byte) (int, http.Header, []byte) {
 	t.Helper()
@@ -130,15 +33,7 @@ func request(t *testing.T, method, u, token string, body []byte) (int, http.Head
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := testkit.Do(t, nil, req)
 	return resp.StatusCode, resp.Header, b
 }
 
@@ -154,10 +49,10 @@ func randomBytes(t *testing.T, n int) []byte {
 // exercise runs Nx's sequence against a started instance: a write token
 // stores, a read token reads, an overwrite is refused, a read token may
 // not write.
-func exercise(t *testing.T, inst *instance, hash string) {
+func exercise(t *testing.T, inst *testkit.Instance, hash string) {
 	t.Helper()
 	entry := randomBytes(t, 3<<20)
-	u := inst.base + "/v1/cache/" + hash
+	u := inst.Base + "/v1/cache/" + hash
 	steps := []struct {
 		name       string
 		method     string
@@ -204,14 +99,14 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		"CACHE_WRITE_TOKENS":     "writer, other-writer",
 		"CACHE_SHUTDOWN_TIMEOUT": "5s",
 	}
-	inst := start(t, env)
+	inst := testkit.Start(t, run, []string{"cache"}, env)
 
-	status, header, body := request(t, "GET", inst.base+"/healthz", "", nil)
+	status, header, body := request(t, "GET", inst.Base+"/healthz", "", nil)
 	if status != 200 || string(body) != "ok\n" || header.Get("Content-Type") != "text/plain" {
 		t.Fatalf("healthz %d %q", status, body)
 	}
 	exercise(t, inst, "10292076446133652019")
-	status, _, body = request(t, "GET", inst.base+"/metrics", "", nil)
+	status, _, body = request(t, "GET", inst.Base+"/metrics", "", nil)
 	for _, want := range []string{
 		`slipway_cache_build_info{version="test-1.0"} 1`,
 		"slipway_cache_hits_total 3\n",
@@ -223,35 +118,27 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		}
 	}
 
-	if err := inst.stop(); err != nil {
-		t.Fatalf("run returned %v\n%s", err, inst.logs)
-	}
-	if len(inst.logs.records("stopped")) != 1 {
-		t.Fatalf("no clean stop logged:\n%s", inst.logs)
-	}
-	if _, err := http.Get(inst.base + "/healthz"); err == nil {
-		t.Fatal("still serving after shutdown")
-	}
-	starting := inst.logs.records("starting cache")
+	inst.StopCleanly()
+	starting := inst.Logs.Records("starting cache")
 	if len(starting) != 1 || starting[0]["version"] != "test-1.0" {
 		t.Fatalf("start record %v", starting)
 	}
 	for _, secret := range []string{"writer", "reader"} {
-		if strings.Contains(inst.logs.String(), `"`+secret) {
-			t.Fatalf("token %q logged:\n%s", secret, inst.logs)
+		if strings.Contains(inst.Logs.String(), `"`+secret) {
+			t.Fatalf("token %q logged:\n%s", secret, inst.Logs)
 		}
 	}
-	if n := len(inst.logs.records("request")); n < 10 {
+	if n := len(inst.Logs.Records("request")); n < 10 {
 		t.Fatalf("only %d request log records", n)
 	}
 
 	// A restart on the same directory serves the entry again.
-	inst2 := start(t, env)
-	status, _, _ = request(t, "GET", inst2.base+"/v1/cache/10292076446133652019", "reader", nil)
+	inst2 := testkit.Start(t, run, []string{"cache"}, env)
+	status, _, _ = request(t, "GET", inst2.Base+"/v1/cache/10292076446133652019", "reader", nil)
 	if status != 200 {
 		t.Fatalf("after restart: %d", status)
 	}
-	if err := inst2.stop(); err != nil {
+	if err := inst2.Stop(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -270,7 +157,7 @@ func TestRunWithS3(t *testing.T) {
 		t.Skip(msg)
 	}
 	hash := fmt.Sprint(time.Now().UnixNano())
-	inst := start(t, map[string]string{
+	inst := testkit.Start(t, run, []string{"cache"}, map[string]string{
 		"CACHE_ADDR":            "127.0.0.1:0",
 		"CACHE_STORE":           "s3",
 		"CACHE_S3_ENDPOINT":     endpoint,
@@ -284,15 +171,15 @@ func TestRunWithS3(t *testing.T) {
 		"CACHE_WRITE_TOKENS":    "writer",
 	})
 	exercise(t, inst, hash)
-	if err := inst.stop(); err != nil {
-		t.Fatalf("run returned %v\n%s", err, inst.logs)
+	if err := inst.Stop(); err != nil {
+		t.Fatalf("run returned %v\n%s", err, inst.Logs)
 	}
 }
 
 // startUpload opens a PUT of size bytes and sends the first half.
-func startUpload(t *testing.T, inst *instance, hash string, data []byte) net.Conn {
+func startUpload(t *testing.T, inst *testkit.Instance, hash string, data []byte) net.Conn {
 	t.Helper()
-	conn, err := net.Dial("tcp", inst.addr)
+	conn, err := net.Dial("tcp", inst.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,11 +194,11 @@ func startUpload(t *testing.T, inst *instance, hash string, data []byte) net.Con
 
 // waitRefusing waits until the instance no longer accepts connections,
 // i.e. its shutdown has begun.
-func waitRefusing(t *testing.T, inst *instance) {
+func waitRefusing(t *testing.T, inst *testkit.Instance) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c, err := net.DialTimeout("tcp", inst.addr, 100*time.Millisecond)
+		c, err := net.DialTimeout("tcp", inst.Addr, 100*time.Millisecond)
 		if err != nil {
 			return
 		}
@@ -330,11 +217,11 @@ func TestRunShutdownCompletesUpload(t *testing.T) {
 	env := map[string]string{
 		"CACHE_ADDR": "127.0.0.1:0", "CACHE_DIR": dir, "CACHE_WRITE_TOKENS": "writer", "CACHE_SHUTDOWN_TIMEOUT": "10s",
 	}
-	inst := start(t, env)
+	inst := testkit.Start(t, run, []string{"cache"}, env)
 	data := randomBytes(t, 1<<20)
 	conn := startUpload(t, inst, "777", data)
 	time.Sleep(50 * time.Millisecond) // let the handler start reading
-	inst.cancel()
+	inst.Cancel()
 	waitRefusing(t, inst)
 	if _, err := conn.Write(data[len(data)/2:]); err != nil {
 		t.Fatal(err)
@@ -346,11 +233,11 @@ func TestRunShutdownCompletesUpload(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("upload during shutdown: %d", resp.StatusCode)
 	}
-	if err := inst.wait(); err != nil {
+	if err := inst.Wait(); err != nil {
 		t.Fatalf("run returned %v", err)
 	}
-	inst2 := start(t, env)
-	if status, _, body := request(t, "GET", inst2.base+"/v1/cache/777", "writer", nil); status != 200 || !bytes.Equal(body, data) {
+	inst2 := testkit.Start(t, run, []string{"cache"}, env)
+	if status, _, body := request(t, "GET", inst2.Base+"/v1/cache/777", "writer", nil); status != 200 || !bytes.Equal(body, data) {
 		t.Fatalf("entry after restart: %d, %d bytes", status, len(body))
 	}
 }
@@ -359,12 +246,12 @@ func TestRunShutdownCompletesUpload(t *testing.T) {
 // within the shutdown timeout is cut off and leaves nothing behind.
 func TestRunShutdownCleansUpStalledUpload(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "cache")
-	inst := start(t, map[string]string{
+	inst := testkit.Start(t, run, []string{"cache"}, map[string]string{
 		"CACHE_ADDR": "127.0.0.1:0", "CACHE_DIR": dir, "CACHE_WRITE_TOKENS": "writer", "CACHE_SHUTDOWN_TIMEOUT": "300ms",
 	})
 	startUpload(t, inst, "778", randomBytes(t, 1<<20))
 	time.Sleep(50 * time.Millisecond)
-	err := inst.stop()
+	err := inst.Stop()
 	if !errors.Is(err, httpx.ErrShutdownTimeout) {
 		t.Fatalf("run returned %v, want ErrShutdownTimeout", err)
 	}
@@ -388,7 +275,7 @@ func TestRunShutdownCleansUpStalledUpload(t *testing.T) {
 // httpx.ProgressDeadlines' tests).
 func TestRunStalledUploadIsCutOff(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "cache")
-	inst := start(t, map[string]string{
+	inst := testkit.Start(t, run, []string{"cache"}, map[string]string{
 		"CACHE_ADDR": "127.0.0.1:0", "CACHE_DIR": dir, "CACHE_WRITE_TOKENS": "writer", "CACHE_STALL_TIMEOUT": "300ms",
 	})
 	conn := startUpload(t, inst, "779", randomBytes(t, 1<<20))
@@ -400,63 +287,32 @@ func TestRunStalledUploadIsCutOff(t *testing.T) {
 	if resp.StatusCode != 400 {
 		t.Fatalf("stalled upload: %d", resp.StatusCode)
 	}
-	if status, _, _ := request(t, "GET", inst.base+"/v1/cache/779", "writer", nil); status != 404 {
+	if status, _, _ := request(t, "GET", inst.Base+"/v1/cache/779", "writer", nil); status != 404 {
 		t.Fatalf("GET after stalled upload: %d", status)
 	}
 	if tmp, _ := os.ReadDir(filepath.Join(dir, ".tmp")); len(tmp) != 0 {
 		t.Fatalf("temporary files left behind: %v", tmp)
 	}
-	if err := inst.stop(); err != nil {
+	if err := inst.Stop(); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestRunArgsAndConfigErrors(t *testing.T) {
-	tests := []struct {
-		name    string
-		args    []string
-		env     map[string]string
-		wantOut string
-		wantErr string
-	}{
-		{name: "version", args: []string{"cache", "-version"}, wantOut: "cache dev\n"},
-		{name: "help", args: []string{"cache", "-h"}, wantOut: "CACHE_WRITE_TOKENS"},
-		{name: "unknown flag", args: []string{"cache", "-nope"}, wantErr: "flag provided but not defined"},
-		{name: "stray argument", args: []string{"cache", "serve"}, wantErr: "unexpected arguments"},
-		{name: "no tokens", args: []string{"cache"}, env: map[string]string{"CACHE_DIR": "DIR"},
-			wantErr: "no tokens are configured"},
-		{name: "bad env", args: []string{"cache"}, env: map[string]string{"CACHE_WRITE_TOKENS": "w", "CACHE_MAX_BYTES": "lots"},
-			wantErr: "CACHE_MAX_BYTES"},
-		{name: "s3 without bucket", args: []string{"cache"}, env: map[string]string{"CACHE_WRITE_TOKENS": "w", "CACHE_STORE": "s3"},
-			wantErr: "CACHE_S3_BUCKET"},
-		{name: "bad addr", args: []string{"cache"}, env: map[string]string{"CACHE_WRITE_TOKENS": "w", "CACHE_DIR": "DIR", "CACHE_ADDR": "127.0.0.1:99999"},
-			wantErr: "listen on 127.0.0.1:99999"},
-		{name: "unusable dir", args: []string{"cache"}, env: map[string]string{"CACHE_WRITE_TOKENS": "w", "CACHE_DIR": "/dev/null/cache"},
-			wantErr: "create cache directory"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var out bytes.Buffer
-			dir := t.TempDir()
-			getenv := func(k string) string {
-				if tt.env[k] == "DIR" {
-					return dir
-				}
-				return tt.env[k]
-			}
-			err := run(context.Background(), tt.args, getenv, &out)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(out.String(), tt.wantOut) {
-				t.Fatalf("output %q lacks %q", out.String(), tt.wantOut)
-			}
-		})
-	}
+	testkit.RunCases(t, run, []testkit.RunCase{
+		{Name: "version", Args: []string{"cache", "-version"}, WantOut: "cache dev\n"},
+		{Name: "help", Args: []string{"cache", "-h"}, WantOut: "CACHE_WRITE_TOKENS"},
+		{Name: "unknown flag", Args: []string{"cache", "-nope"}, WantErr: "flag provided but not defined"},
+		{Name: "stray argument", Args: []string{"cache", "serve"}, WantErr: "unexpected arguments"},
+		{Name: "no tokens", Args: []string{"cache"}, Env: map[string]string{"CACHE_DIR": testkit.TempDir},
+			WantErr: "no tokens are configured"},
+		{Name: "bad env", Args: []string{"cache"}, Env: map[string]string{"CACHE_WRITE_TOKENS": "w", "CACHE_MAX_BYTES": "lots"},
+			WantErr: "CACHE_MAX_BYTES"},
+		{Name: "s3 without bucket", Args: []string{"cache"}, Env: map[string]string{"CACHE_WRITE_TOKENS": "w", "CACHE_STORE": "s3"},
+			WantErr: "CACHE_S3_BUCKET"},
+		{Name: "bad addr", Args: []string{"cache"}, Env: map[string]string{"CACHE_WRITE_TOKENS": "w", "CACHE_DIR": testkit.TempDir, "CACHE_ADDR": "127.0.0.1:99999"},
+			WantErr: "listen on 127.0.0.1:99999"},
+		{Name: "unusable dir", Args: []string{"cache"}, Env: map[string]string{"CACHE_WRITE_TOKENS": "w", "CACHE_DIR": "/dev/null/cache"},
+			WantErr: "create cache directory"},
+	})
 }

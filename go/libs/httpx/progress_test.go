@@ -13,9 +13,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"slipway/libs/testkit"
 )
 
 // slowReader yields its chunks with a pause before each.
@@ -134,7 +135,7 @@ func TestProgressDeadlinesDownload(t *testing.T) {
 			time.Sleep(80 * time.Millisecond)
 		}
 	})
-	var logs syncBuffer
+	var logs testkit.SyncBuffer
 	srv := httptest.NewServer(Chain(mux, LogRequests(slog.New(slog.NewJSONHandler(&logs, nil))), ProgressDeadlines(d)))
 	defer srv.Close()
 
@@ -162,24 +163,6 @@ func TestProgressDeadlinesDownload(t *testing.T) {
 	if want := fmt.Sprintf(`"bytes":%d,`, len(data)-10); !strings.Contains(logs.String(), want) {
 		t.Fatalf("request log lacks %s:\n%s", want, logs.String())
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // smallBufListener shrinks the send buffer of accepted connections, so

@@ -20,6 +20,7 @@ import (
 	"slipway/apps/api/internal/store/sqlite"
 	"slipway/libs/httpx"
 	"slipway/libs/logging"
+	"slipway/libs/testkit"
 )
 
 const token = "test-write-token"
@@ -94,15 +95,7 @@ func (a *testAPI) do(t *testing.T, method, rawPath string, header map[string]str
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := a.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := testkit.Do(t, a.Client(), req)
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
 

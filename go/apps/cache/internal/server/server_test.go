@@ -22,6 +22,7 @@ import (
 	"slipway/apps/cache/internal/store"
 	"slipway/apps/cache/internal/store/fsstore"
 	"slipway/libs/httpx"
+	"slipway/libs/testkit"
 )
 
 const (
@@ -29,36 +30,18 @@ const (
 	writeToken = "write-token-1"
 )
 
-// syncBuffer is a concurrency-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type fixture struct {
 	url   string
 	dir   string
 	store *fsstore.Store
 	srv   *Server
-	logs  *syncBuffer
+	logs  *testkit.SyncBuffer
 }
 
 // newFixture serves a Server over a file store in a temporary directory.
 func newFixture(t *testing.T, cfg Config) *fixture {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
 	dir := filepath.Join(t.TempDir(), "cache")
 	st, err := fsstore.Open(fsstore.Options{Dir: dir, Logger: logger})
@@ -102,15 +85,7 @@ func (f *fixture) do(t *testing.T, method, rawPath, token string, body io.Reader
 		req.Header.Set("Authorization", authHeader[0])
 	}
 	req.Header.Set("Content-Type", "application/octet-stream")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := testkit.Do(t, nil, req)
 	return response{resp.StatusCode, resp.Header, string(b)}
 }
 
@@ -265,14 +240,7 @@ func TestHashValidation(t *testing.T) {
 		}
 	}
 	// Only the two valid hashes were stored, nothing else appeared.
-	ents, err := os.ReadDir(f.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range ents {
-		names = append(names, e.Name())
-	}
+	names := testkit.DirNames(t, f.dir)
 	if len(names) != 4 { // .tmp, 10292076446133652019, abcDEF123, 777...
 		t.Fatalf("cache directory holds %v", names)
 	}
@@ -439,7 +407,7 @@ func (failingStore) Put(_ context.Context, _ string, _ int64, body io.Reader) er
 }
 
 func TestStoreFailure(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	m := &metrics.Metrics{}
 	srv := New(failingStore{}, slog.New(slog.NewJSONHandler(logs, nil)),
 		Tokens{Write: httpx.NewTokenSet(writeToken)}, m, Config{MaxEntryBytes: 100})

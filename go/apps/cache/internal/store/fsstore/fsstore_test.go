@@ -8,35 +8,17 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"slipway/apps/cache/internal/store"
 	"slipway/apps/cache/internal/store/storetest"
+	"slipway/libs/testkit"
 )
 
-// syncBuffer is a concurrency-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // openStore opens a store in a fresh directory.
-func openStore(t *testing.T, opts Options) (*Store, *syncBuffer) {
+func openStore(t *testing.T, opts Options) (*Store, *testkit.SyncBuffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	if opts.Dir == "" {
 		opts.Dir = filepath.Join(t.TempDir(), "cache")
 	}
@@ -51,15 +33,7 @@ func openStore(t *testing.T, opts Options) (*Store, *syncBuffer) {
 // leftovers lists the files in the temporary directory.
 func leftovers(t *testing.T, s *Store) []string {
 	t.Helper()
-	ents, err := os.ReadDir(s.tmp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range ents {
-		names = append(names, e.Name())
-	}
-	return names
+	return testkit.DirNames(t, s.tmp)
 }
 
 // TestStoreBehaviour runs the behaviour shared with the S3 store.

@@ -7,13 +7,13 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/minio/minio-go/v7"
 
 	"slipway/apps/cache/internal/store"
 	"slipway/apps/cache/internal/store/storetest"
+	"slipway/libs/testkit"
 )
 
 // These tests need a real S3-compatible server. Start one on loopback with
@@ -54,28 +54,10 @@ func testOptions(t *testing.T) Options {
 	return opts
 }
 
-// syncBuffer is a concurrency-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func openTestStore(t *testing.T) (*Store, Options, *syncBuffer) {
+func openTestStore(t *testing.T) (*Store, Options, *testkit.SyncBuffer) {
 	t.Helper()
 	opts := testOptions(t)
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	opts.Logger = slog.New(slog.NewJSONHandler(logs, nil))
 	s, err := Open(context.Background(), opts)
 	if err != nil {
@@ -122,18 +104,8 @@ func TestStoreBehaviour(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			Leftovers: func(t *testing.T) []string {
-				ents, err := os.ReadDir(opts.SpoolDir)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var names []string
-				for _, e := range ents {
-					names = append(names, e.Name())
-				}
-				return names
-			},
-			Logs: logs.String,
+			Leftovers: func(t *testing.T) []string { return testkit.DirNames(t, opts.SpoolDir) },
+			Logs:      logs.String,
 		}
 	})
 }
