@@ -15,12 +15,13 @@ describe('projectEdges over a real go list', () => {
     'go/libs/testkit/testkit.go': 'package testkit\n\nfunc Help() {}\n',
   });
 
-  it('makes an edge for every cross-project import, from the importing file, and none for test-only imports', () => {
+  it('makes an edge for every cross-project import, from the importing file, and marks test-only imports', () => {
     const edges = projectEdges(listPackages(join(root, 'go')), discoverGoProjects(root), root);
     expect(edges.sort((a, b) => `${a.source}${a.target}`.localeCompare(`${b.source}${b.target}`))).toEqual([
-      { source: 'api', target: 'go-envconfig', sourceFile: 'go/apps/api/internal/store/store.go' },
-      { source: 'api', target: 'go-httpx', sourceFile: 'go/apps/api/main.go' },
-      { source: 'go-httpx', target: 'go-logging', sourceFile: 'go/libs/httpx/httpx.go' },
+      { source: 'api', target: 'go-envconfig', sourceFile: 'go/apps/api/internal/store/store.go', testOnly: false },
+      { source: 'api', target: 'go-httpx', sourceFile: 'go/apps/api/main.go', testOnly: false },
+      { source: 'api', target: 'go-testkit', sourceFile: 'go/apps/api/main_test.go', testOnly: true },
+      { source: 'go-httpx', target: 'go-logging', sourceFile: 'go/libs/httpx/httpx.go', testOnly: false },
     ]);
   });
 });

@@ -8,7 +8,11 @@ export interface GoPackage {
   ImportPath: string;
   Dir: string;
   Imports?: string[];
+  TestImports?: string[];
+  XTestImports?: string[];
   GoFiles?: string[];
+  TestGoFiles?: string[];
+  XTestGoFiles?: string[];
 }
 
 /** A project-to-project edge with the file that makes it. */
@@ -16,11 +20,13 @@ export interface GoEdge {
   source: string;
   target: string;
   sourceFile: string;
+  /** Only test files import the target: it reaches the tests, never the binary. */
+  testOnly: boolean;
 }
 
 /** Runs `go list -json` over the module; test-only imports are not in `Imports`. */
 export function listPackages(moduleDir: string): GoPackage[] {
-  const out = execFileSync('go', ['list', '-e', '-json=ImportPath,Dir,Imports,GoFiles', './...'], {
+  const out = execFileSync('go', ['list', '-e', '-json=ImportPath,Dir,Imports,TestImports,XTestImports,GoFiles,TestGoFiles,XTestGoFiles', './...'], {
     cwd: moduleDir,
     encoding: 'utf8',
     env: { ...process.env, GOFLAGS: '-mod=mod', GOWORK: 'off' },
@@ -42,27 +48,28 @@ export function projectEdges(packages: GoPackage[], projects: GoProject[], works
     const owner = rootOf(pkg.Dir);
     if (owner) byImport.set(pkg.ImportPath, owner);
   }
-  const seen = new Set<string>();
-  const edges: GoEdge[] = [];
-  for (const pkg of packages) {
+  const edges = new Map<string, GoEdge>();
+  const add = (pkg: GoPackage, imp: string, testOnly: boolean) => {
     const source = rootOf(pkg.Dir);
-    if (!source) continue;
-    for (const imp of pkg.Imports ?? []) {
-      const target = byImport.get(imp);
-      if (!target || target.name === source.name) continue;
-      const key = `${source.name}->${target.name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      edges.push({ source: source.name, target: target.name, sourceFile: importingFile(pkg, imp, workspaceRoot) });
-    }
+    const target = byImport.get(imp);
+    if (!source || !target || target.name === source.name) return;
+    const key = `${source.name}->${target.name}`;
+    const known = edges.get(key);
+    // A production import wins over a test-only one.
+    if (known && (testOnly || !known.testOnly)) return;
+    const files = testOnly ? [...(pkg.TestGoFiles ?? []), ...(pkg.XTestGoFiles ?? [])] : (pkg.GoFiles ?? []);
+    edges.set(key, { source: source.name, target: target.name, sourceFile: importingFile(pkg.Dir, files, imp, workspaceRoot), testOnly });
+  };
+  for (const pkg of packages) {
+    for (const imp of pkg.Imports ?? []) add(pkg, imp, false);
+    for (const imp of [...(pkg.TestImports ?? []), ...(pkg.XTestImports ?? [])]) add(pkg, imp, true);
   }
-  return edges;
+  return [...edges.values()];
 }
 
-/** The first non-test file of the package that imports `imp`: Nx wants a real file for a static edge. */
-function importingFile(pkg: GoPackage, imp: string, workspaceRoot: string): string {
-  const files = pkg.GoFiles ?? [];
+/** The first of `files` that imports `imp`: Nx wants a real file for a static edge. */
+function importingFile(dir: string, files: string[], imp: string, workspaceRoot: string): string {
   const quoted = `"${imp}"`;
-  const hit = files.find((f) => readFileSync(join(pkg.Dir, f), 'utf8').includes(quoted)) ?? files[0] ?? '';
-  return relative(workspaceRoot, join(pkg.Dir, hit));
+  const hit = files.find((f) => readFileSync(join(dir, f), 'utf8').includes(quoted)) ?? files[0] ?? '';
+  return relative(workspaceRoot, join(dir, hit));
 }

@@ -10,6 +10,12 @@ export interface GoPluginOptions {
   testEnv?: string[];
   /** Extra test inputs per project, e.g. fixtures a test reads from outside the project. */
   testInputs?: Record<string, string[]>;
+  /**
+   * Go libraries imported only by tests (e.g. go-testkit). Their files reach their
+   * dependents' test hashes but no build or image hash; production code importing
+   * one fails the graph computation.
+   */
+  testOnlyLibs?: string[];
   /** Dependencies no Go import shows, per project, e.g. a Go service on the contract its types are generated from. */
   implicitDependencies?: Record<string, string[]>;
 }
@@ -70,7 +76,8 @@ export function goTargets(project: GoProject, options: GoPluginOptions): Record<
     build: {
       executor: 'nx:run-commands',
       cache: true,
-      inputs: ['goSources', '^goSources', 'goModule', noNpm],
+      // A test-only library's own goSources is empty (see plugin.ts), so it hashes its files directly.
+      inputs: [options.testOnlyLibs?.includes(project.name) ? '{projectRoot}/**/*' : 'goSources', '^goSources', 'goModule', noNpm],
       outputs: project.kind === 'app' ? [`{workspaceRoot}/dist/go/${project.name}`] : [],
       options: {
         cwd,
@@ -85,7 +92,7 @@ export function goTargets(project: GoProject, options: GoPluginOptions): Record<
     test: {
       executor: 'nx:run-commands',
       cache: true,
-      inputs: ['{projectRoot}/**/*', '^goSources', 'goModule', noNpm,
+      inputs: ['{projectRoot}/**/*', '^goTestSources', 'goModule', noNpm,
         ...(options.testEnv ?? []).map((env) => ({ env })),
         ...(options.testInputs?.[project.name] ?? []),
       ],
@@ -98,7 +105,7 @@ export function goTargets(project: GoProject, options: GoPluginOptions): Record<
     lint: {
       executor: 'nx:run-commands',
       cache: true,
-      inputs: ['{projectRoot}/**/*', '^goSources', 'goModule', noNpm],
+      inputs: ['{projectRoot}/**/*', '^goTestSources', 'goModule', noNpm],
       options: {
         cwd,
         commands: [`go vet ${pkgs}`, `node ../tools/nx-go/bin/gofmt-check.mjs ${project.modulePath}`],

@@ -29,6 +29,8 @@ export const createNodes: CreateNodes<GoPluginOptions> = [
                 projectType: p.kind === 'app' ? 'application' : 'library',
                 tags: [`type:${p.kind}`, p.kind === 'app' ? `scope:${p.name}` : 'scope:shared', 'lang:go'],
                 targets: goTargets(p, options ?? {}),
+                // A test-only library adds nothing to its dependents' build and image hashes.
+                ...(options?.testOnlyLibs?.includes(p.name) ? { namedInputs: { goSources: [] } } : {}),
                 implicitDependencies: options?.implicitDependencies?.[p.name] ?? [],
               },
             ]),
@@ -63,12 +65,12 @@ function writeEdgeCache(file: string, cache: EdgeCache): void {
 }
 
 /** Adds an edge for every import of one Go project's package by another's. */
-export const createDependencies: CreateDependencies<GoPluginOptions> = (_options, context) => {
+export const createDependencies: CreateDependencies<GoPluginOptions> = (options, context) => {
   const moduleDir = join(context.workspaceRoot, GO_MODULE_ROOT);
   if (!existsSync(join(moduleDir, 'go.mod'))) return [];
   const projects = discoverGoProjects(context.workspaceRoot);
   // The answer only depends on the Go files and go.mod, so key it by their hashes.
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(`edges-v2\0${context.workspaceRoot}\0`);
   for (const p of projects) {
     for (const f of context.fileMap.projectFileMap[p.name] ?? []) {
       if (f.file.endsWith('.go')) hash.update(`${f.file}\0${f.hash}\0`);
@@ -78,13 +80,22 @@ export const createDependencies: CreateDependencies<GoPluginOptions> = (_options
     if (f.file === `${GO_MODULE_ROOT}/go.mod`) hash.update(`${f.file}\0${f.hash}\0`);
   }
   const key = hash.digest('hex');
-  const file = join(workspaceDataDirectory, 'nx-go-edges.json');
+  const root = createHash('sha256').update(context.workspaceRoot).digest('hex').slice(0, 12);
+  const file = join(workspaceDataDirectory, `nx-go-edges-${root}.json`);
   if (cached?.key !== key) cached = readEdgeCache(file);
   if (cached?.key !== key) {
     cached = { key, edges: projectEdges(listPackages(moduleDir), projects, context.workspaceRoot) };
     writeEdgeCache(file, cached);
   }
+  const testOnly = new Set(options?.testOnlyLibs ?? []);
+  for (const e of cached.edges) {
+    if (!e.testOnly && testOnly.has(e.target)) {
+      throw new Error(
+        `${e.sourceFile} imports ${e.target} from production code, but nx.json lists it in testOnlyLibs (its files never reach an image hash): import it from _test.go files only, or take it out of testOnlyLibs`,
+      );
+    }
+  }
   return cached.edges.map(
-    (e): RawProjectGraphDependency => ({ ...e, type: DependencyType.static }),
+    ({ source, target, sourceFile }): RawProjectGraphDependency => ({ source, target, sourceFile, type: DependencyType.static }),
   );
 };
