@@ -1,0 +1,257 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The projects that ship an image (have a `docker-build` target). */
+export const IMAGE_PROJECTS = ['api', 'cache', 'web'] as const;
+export type ImageProject = (typeof IMAGE_PROJECTS)[number];
+
+/** One change to the workspace and what it must do to the affected graph and the image hashes. */
+export interface Row {
+  /** What changes, as the table shows it. */
+  change: string;
+  /** The files the change touches (the suite checks the commit touches exactly these). */
+  files: string[];
+  /** Makes the change in the workspace at `root`. */
+  edit: (root: string) => void;
+  /** `nx show projects --affected --withTarget docker-build`, sorted. */
+  affected: ImageProject[];
+  /** The image projects whose docker-build hash changes, sorted. */
+  rebuilt: ImageProject[];
+  /** Why, in one line. */
+  reason: string;
+}
+
+/** What one row did: the part of a row the suite measures. */
+export interface Outcome {
+  change: string;
+  affected: string[];
+  rebuilt: string[];
+}
+
+function append(file: string, text: string): (root: string) => void {
+  return (root) => appendFileSync(join(root, file), text);
+}
+
+/** Replaces one exact string; throws if it is not there, so a row can never turn into a no-op. */
+function replace(file: string, from: string, to: string): (root: string) => void {
+  return (root) => {
+    const path = join(root, file);
+    const text = readFileSync(path, 'utf8');
+    if (!text.includes(from)) throw new Error(`${file} does not contain ${JSON.stringify(from)}`);
+    writeFileSync(path, text.replace(from, to));
+  };
+}
+
+function both(...edits: ((root: string) => void)[]): (root: string) => void {
+  return (root) => edits.forEach((e) => e(root));
+}
+
+/**
+ * A lockfile-only version change of one package, as `npm install` writes it when
+ * the package moves within the ranges its dependents ask for: the version and
+ * its registry integrity (both real, from the npm registry).
+ */
+function lockVersion(pkg: string, from: [string, string], to: [string, string]): (root: string) => void {
+  return (root) => {
+    const path = join(root, 'package-lock.json');
+    const text = readFileSync(path, 'utf8');
+    const entry = `"node_modules/${pkg}": {\n      "version": "${from[0]}",\n      "integrity": "${from[1]}"`;
+    if (!text.includes(entry)) throw new Error(`package-lock.json has no ${pkg}@${from[0]} entry`);
+    writeFileSync(path, text.replace(entry, `"node_modules/${pkg}": {\n      "version": "${to[0]}",\n      "integrity": "${to[1]}"`));
+  };
+}
+
+const POSTCSS_8_5_33 = 'sha512-RVHEU9/Pp1Fnjr/MpAJsZoADukCKhfIi15OunEYiGktIkYLkPVvC1sioWolGDS7XByMTx9m/IGbro0Js13zhnQ==';
+const POSTCSS_8_5_32 = 'sha512-LJlKCCAUFKOuZxipUdYw1NzIITEsPcgyOG9LkvRJvuKj/bRzbuRY0ARXvL0pWGpsZvn8jku+LMep2eU0seHp8g==';
+const STRUCTURED_CLONE_1_4_0 = 'sha512-1mEZtMKPM09vDmQt5y7YvmN2+DFTP7Tg0EWXdic8/C6VRnpb33e4ghisCIE3WZjsE2N8mf+QV1Zqh7ZFYLWInQ==';
+const STRUCTURED_CLONE_1_3_0 = 'sha512-WmoN8qaIAo7WTYWbAZuG8PYEhn5fkz7dZrqTBZ7dtt//lL2Gwms1IcnQ5yHqjDfX8Ft5j4YzDM23f87zBfDe9g==';
+
+/** A go.sum line of a module version the build does not use (real checksum, from the Go checksum database). */
+const EXTRA_GO_SUM = 'golang.org/x/text v0.3.0/go.mod h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ=\n';
+
+function addUnusedNamedInput(root: string): void {
+  const path = join(root, 'nx.json');
+  const nxJson = JSON.parse(readFileSync(path, 'utf8')) as { namedInputs: Record<string, string[]> };
+  nxJson.namedInputs['affectedSuiteUnused'] = ['{projectRoot}/**/*.unused'];
+  writeFileSync(path, `${JSON.stringify(nxJson, null, 2)}\n`);
+}
+
+const probe = '\n// changed by the affected-graph suite\n';
+
+/** The expected table. docs/affected.md shows the same rows (a test keeps the two in step). */
+export const ROWS: Row[] = [
+  {
+    change: 'web source file (apps/web/src/lib/format.ts)',
+    files: ['apps/web/src/lib/format.ts'],
+    edit: append('apps/web/src/lib/format.ts', probe),
+    affected: ['web'],
+    rebuilt: ['web'],
+    reason: "a production file of web: web's `production` input",
+  },
+  {
+    change: 'web test file (apps/web/src/app/app.test.tsx)',
+    files: ['apps/web/src/app/app.test.tsx'],
+    edit: append('apps/web/src/app/app.test.tsx', probe),
+    affected: ['web'],
+    rebuilt: [],
+    reason: 'web is affected (a file of the project), but `production` leaves tests out of the image hash',
+  },
+  {
+    change: 'used TS library (libs/api-contract/src/index.ts)',
+    files: ['libs/api-contract/src/index.ts'],
+    edit: append('libs/api-contract/src/index.ts', probe),
+    affected: ['api', 'web'],
+    rebuilt: ['web'],
+    reason: "web imports it (`^production`); api depends on the contract, so it is affected, but takes only openapi.yaml into its hashes (api-contract's own `goSources`)",
+  },
+  {
+    change: 'TS library test file (libs/api-contract/src/contract.test.ts)',
+    files: ['libs/api-contract/src/contract.test.ts'],
+    edit: append('libs/api-contract/src/contract.test.ts', probe),
+    affected: ['api', 'web'],
+    rebuilt: [],
+    reason: 'both depend on the contract, but a test is not an input of any image (DESIGN: editing a test must not rebuild an image)',
+  },
+  {
+    change: 'unused TS library (libs/unused-lib/src/index.ts, fixture)',
+    files: ['libs/unused-lib/src/index.ts'],
+    edit: append('libs/unused-lib/src/index.ts', probe),
+    affected: [],
+    rebuilt: [],
+    reason: 'no project depends on it, so it reaches no image',
+  },
+  {
+    change: 'API contract (libs/api-contract/openapi.yaml)',
+    files: ['libs/api-contract/openapi.yaml'],
+    edit: replace('libs/api-contract/openapi.yaml', '# The ledger API contract:', '# The ledger API contract (changed by the affected-graph suite):'),
+    affected: ['api', 'web'],
+    rebuilt: ['api', 'web'],
+    reason: "the source of the TS types web builds with (and copied into web's builder) and of the Go types compiled into api: both rebuild",
+  },
+  {
+    change: 'Go service file (go/apps/api/run.go)',
+    files: ['go/apps/api/run.go'],
+    edit: append('go/apps/api/run.go', probe),
+    affected: ['api'],
+    rebuilt: ['api'],
+    reason: "api's own `goSources`; no other project depends on an app",
+  },
+  {
+    change: 'Go library used by one service (go/libs/onlyapi/onlyapi.go, fixture)',
+    files: ['go/libs/onlyapi/onlyapi.go'],
+    edit: append('go/libs/onlyapi/onlyapi.go', probe),
+    affected: ['api'],
+    rebuilt: ['api'],
+    reason: 'only api imports it (`go list` edge api → go-onlyapi); `^goSources`',
+  },
+  {
+    change: 'Go library used by all services (go/libs/httpx/server.go)',
+    files: ['go/libs/httpx/server.go'],
+    edit: append('go/libs/httpx/server.go', probe),
+    affected: ['api', 'cache'],
+    rebuilt: ['api', 'cache'],
+    reason: 'api and cache import go-httpx; `^goSources`',
+  },
+  {
+    change: 'Go test file (go/libs/httpx/server_test.go)',
+    files: ['go/libs/httpx/server_test.go'],
+    edit: append('go/libs/httpx/server_test.go', probe),
+    affected: ['api', 'cache'],
+    rebuilt: [],
+    reason: 'affected is per project (go-httpx changed, so its dependents), but `goSources` leaves `_test.go` out of the hash',
+  },
+  {
+    change: 'Go test-only library (go/libs/testkit/testkit.go)',
+    files: ['go/libs/testkit/testkit.go'],
+    edit: append('go/libs/testkit/testkit.go', probe),
+    affected: ['api', 'cache'],
+    rebuilt: [],
+    reason: "tests of api, cache (and go-httpx) import it, so they are affected; as a `testOnlyLibs` library its `goSources` is empty",
+  },
+  {
+    change: 'Go checksums (go/go.sum)',
+    files: ['go/go.sum'],
+    edit: append('go/go.sum', EXTRA_GO_SUM),
+    affected: ['api', 'cache'],
+    rebuilt: ['api', 'cache'],
+    reason: 'an input (`{workspaceRoot}/go/go.sum`) of every Go project, so every Go image',
+  },
+  {
+    change: 'lockfile: a package web builds with (postcss 8.5.33 → 8.5.32)',
+    files: ['package-lock.json'],
+    edit: lockVersion('postcss', ['8.5.33', POSTCSS_8_5_33], ['8.5.32', POSTCSS_8_5_32]),
+    affected: ['api', 'cache', 'web'],
+    rebuilt: ['api', 'web'],
+    reason:
+      "Nx marks every project affected on a lockfile change; web builds with postcss (its pruned lockfile changes). api's hash changes too, a known false positive: its edge to api-contract walks the contract's npm dependencies (vitest, vite → postcss) into api's hash",
+  },
+  {
+    change: 'lockfile: a package web does not use (@ungap/structured-clone 1.4.0 → 1.3.0)',
+    files: ['package-lock.json'],
+    edit: lockVersion('@ungap/structured-clone', ['1.4.0', STRUCTURED_CLONE_1_4_0], ['1.3.0', STRUCTURED_CLONE_1_3_0]),
+    affected: ['api', 'cache', 'web'],
+    rebuilt: [],
+    reason: "Nx marks every project affected on a lockfile change; web's pruned lockfile stays byte-identical and no image's graph reaches the package",
+  },
+  {
+    change: 'web Dockerfile (apps/web/Dockerfile)',
+    files: ['apps/web/Dockerfile'],
+    edit: append('apps/web/Dockerfile', '\n# changed by the affected-graph suite\n'),
+    affected: ['web'],
+    rebuilt: ['web'],
+    reason: "a file of web and an input of its docker-build",
+  },
+  {
+    change: 'Go Dockerfile (go/Dockerfile.multi-stage)',
+    files: ['go/Dockerfile.multi-stage'],
+    edit: append('go/Dockerfile.multi-stage', '\n# changed by the affected-graph suite\n'),
+    affected: ['api', 'cache'],
+    rebuilt: ['api', 'cache'],
+    reason: 'a workspace-root input of every Go service docker-build',
+  },
+  {
+    change: 'root ignore file (.dockerignore)',
+    files: ['.dockerignore'],
+    edit: append('.dockerignore', '**/*.swp\n'),
+    affected: ['web'],
+    rebuilt: ['web'],
+    reason: "the ignore file of web's build context (the repository root)",
+  },
+  {
+    change: 'Go ignore file (go/.dockerignore)',
+    files: ['go/.dockerignore'],
+    edit: append('go/.dockerignore', '**/*.swp\n'),
+    affected: ['api', 'cache'],
+    rebuilt: ['api', 'cache'],
+    reason: 'the ignore file of the Go build context (go/)',
+  },
+  {
+    change: 'docs (README.md, docs/images.md)',
+    files: ['README.md', 'docs/images.md'],
+    edit: both(append('README.md', '\nChanged by the affected-graph suite.\n'), append('docs/images.md', '\nChanged by the affected-graph suite.\n')),
+    affected: [],
+    rebuilt: [],
+    reason: 'in no project and no input',
+  },
+  {
+    change: 'nx.json (a named input nobody uses)',
+    files: ['nx.json'],
+    edit: addUnusedNamedInput,
+    affected: ['api', 'cache', 'web'],
+    rebuilt: ['api', 'cache', 'web'],
+    reason: 'Nx marks every project affected when nx.json changes, and hashes nx.json (with .gitignore, .nxignore) into every task',
+  },
+  {
+    change: 'CI workflow (.github/workflows/ci.yml, fixture)',
+    files: ['.github/workflows/ci.yml'],
+    edit: replace('.github/workflows/ci.yml', 'fetch-depth: 0', 'fetch-depth: 0\n          filter: blob:none'),
+    affected: [],
+    rebuilt: [],
+    reason: 'in no project and no input',
+  },
+];
+
+/** The outcome a row expects. */
+export function expectedOutcome(row: Row): Outcome {
+  return { change: row.change, affected: [...row.affected].sort(), rebuilt: [...row.rebuilt].sort() };
+}

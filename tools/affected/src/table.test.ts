@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectedOutcome, ROWS } from './rows';
+import { diffOutcomes, markdownTable } from './table';
+
+describe('the affected table', () => {
+  it('docs/affected.md shows the expected table of rows.ts', () => {
+    const doc = readFileSync(join(__dirname, '../../../docs/affected.md'), 'utf8');
+    expect(doc).toContain(markdownTable(ROWS));
+  });
+
+  it('every row names its files and sorted image projects', () => {
+    for (const row of ROWS) {
+      expect(row.files.length, row.change).toBeGreaterThan(0);
+      expect(row.affected, row.change).toEqual([...row.affected].sort());
+      expect(row.rebuilt, row.change).toEqual([...row.rebuilt].sort());
+      expect(row.reason, row.change).not.toBe('');
+    }
+    expect(new Set(ROWS.map((r) => r.change)).size).toBe(ROWS.length);
+  });
+
+  it('a diff names the rows that differ, expected and actual, then the actual table', () => {
+    const expected = ROWS.slice(0, 2).map(expectedOutcome);
+    expect(diffOutcomes(expected, expected)).toBe('');
+    const [first, second] = expected;
+    if (!first || !second) throw new Error('need two rows');
+    const actual = [first, { ...second, rebuilt: ['api', 'web'] }];
+    const diff = diffOutcomes(expected, actual);
+    expect(diff).toContain('1 row(s) of the affected table do not hold');
+    expect(diff).toContain(`row 2: ${second.change}`);
+    expect(diff).toContain('  - expected  affected: web   hash changed: —');
+    expect(diff).toContain('  + actual    affected: web   hash changed: api, web');
+    expect(diff).toContain('actual table:');
+    expect(diff).not.toContain('row 1:');
+  });
+});
