@@ -31,11 +31,17 @@ describe('imageProjects', () => {
   });
 });
 
+function first<T>(items: T[]): T {
+  const [item] = items;
+  if (!item) throw new Error('expected at least one image project');
+  return item;
+}
+
 describe('imageTargets', () => {
-  const [api] = imageProjects(['go/Dockerfile.multi-stage'], workspace());
+  const api = first(imageProjects(['go/Dockerfile.multi-stage'], workspace()));
 
   it('caches docker-build with its Dockerfile, ignore file, lockfiles, tooling and mode as inputs', () => {
-    const build = imageTargets(api!)['docker-build'];
+    const build = imageTargets(api)['docker-build'];
     expect(build?.cache).toBe(true);
     expect(build?.dependsOn).toEqual([]);
     expect(build?.outputs).toEqual(['{workspaceRoot}/dist/images/{projectName}']);
@@ -55,17 +61,16 @@ describe('imageTargets', () => {
   });
 
   it('gives an npm image a pruned lockfile, and hashes that instead of the root lockfile', () => {
-    const [web] = imageProjects(['apps/web/Dockerfile'], workspace());
-    const targets = imageTargets(web!);
+    const targets = imageTargets(first(imageProjects(['apps/web/Dockerfile'], workspace())));
     expect(targets['docker-build']?.dependsOn).toEqual(['docker-deps']);
     expect(targets['docker-build']?.inputs).toContainEqual({ dependentTasksOutputFiles: '**/*', transitive: false });
     expect(targets['docker-build']?.inputs).not.toContain('{workspaceRoot}/package-lock.json');
     expect(targets['docker-deps']?.inputs).toContain('{workspaceRoot}/package-lock.json');
     expect(targets['docker-deps']?.outputs).toEqual(['{workspaceRoot}/dist/docker/{projectName}']);
-    expect(imageTargets(api!)['docker-deps']).toBeUndefined();
+    expect(imageTargets(api)['docker-deps']).toBeUndefined();
   });
 
   it('runs what docker-build built', () => {
-    expect(imageTargets(api!)['docker-run']?.dependsOn).toEqual(['docker-build']);
+    expect(imageTargets(api)['docker-run']?.dependsOn).toEqual(['docker-build']);
   });
 });

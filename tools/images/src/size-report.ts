@@ -62,13 +62,13 @@ export function sizeReport(input: {
 
 /** A printed table of one report. */
 export function formatReport(r: SizeReport): string {
-  const rows = [
+  const rows: [string, string, string][] = [
     ['base', `${r.base}${r.baseIsStandIn ? ' (offline stand-in)' : ''}`, mb(r.baseBytes)],
     ['added over base', `budget ${mb(r.budgetAddedBytes)} ${r.withinBudget ? 'ok' : 'EXCEEDED'}`, mb(r.addedBytes)],
     ['total', r.image, mb(r.totalBytes)],
   ];
   if (r.singleStage) rows.push(['single-stage variant', `multi-stage is ${r.singleStage.reductionPercent}% smaller`, mb(r.singleStage.totalBytes)]);
-  const w0 = Math.max(...rows.map((x) => x[0]!.length));
-  const w1 = Math.max(...rows.map((x) => x[1]!.length));
-  return [`image size: ${r.project}`, ...rows.map(([a, b, c]) => `  ${a!.padEnd(w0)}  ${b!.padEnd(w1)}  ${c!.padStart(9)}`)].join('\n');
+  const w0 = Math.max(...rows.map(([a]) => a.length));
+  const w1 = Math.max(...rows.map(([, b]) => b.length));
+  return [`image size: ${r.project}`, ...rows.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c.padStart(9)}`)].join('\n');
 }
