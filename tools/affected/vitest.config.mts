@@ -7,8 +7,8 @@ export default defineConfig({
     globals: true,
     include: ['src/**/*.test.ts'],
     // The affected-graph suite drives a few dozen nested Nx runs in one workspace copy.
-    testTimeout: 900_000,
-    hookTimeout: 900_000,
+    testTimeout: 1_800_000,
+    hookTimeout: 1_800_000,
     fileParallelism: false,
   },
 });
