@@ -18,12 +18,24 @@ export type NewBuild = Schemas['NewBuild'];
 export type Build = Schemas['Build'];
 /** Whether CI built the image or reused an existing one. */
 export type Outcome = Schemas['Outcome'];
-/** One image with its build count and latest build. */
+/** One image of the overview: latest build, last built/reused, build and run counts. */
 export type ImageSummary = Schemas['ImageSummary'];
 /** The body of `GET /api/v1/images`. */
 export type ImageList = Schemas['ImageList'];
 /** The body of `GET /api/v1/images/{image}/builds`: one page, newest first. */
 export type BuildPage = Schemas['BuildPage'];
+/** In how many CI runs an image appeared (`ImageSummary['runs']`). */
+export type ImageRunCounts = Schemas['ImageRunCounts'];
+/** One point of an image's size chart. */
+export type SizePoint = Schemas['SizePoint'];
+/** The body of `GET /api/v1/images/{image}/sizes`: the size history, oldest first. */
+export type SizeSeries = Schemas['SizeSeries'];
+/** One CI run, summed up. */
+export type RunSummary = Schemas['RunSummary'];
+/** The body of `GET /api/v1/runs`: one page of runs, newest first. */
+export type RunPage = Schemas['RunPage'];
+/** The body of `GET /api/v1/runs/{runId}`: a run and its builds. */
+export type Run = Schemas['Run'];
 /** The body of every error response: `{"error": {code, message, fields?}}`. */
 export type ErrorBody = Schemas['ErrorBody'];
 /** The `error` of an `ErrorBody`. */

@@ -75,7 +75,9 @@ export interface paths {
         };
         /**
          * List images
-         * @description Every image with a recorded build, with its latest build, most recently recorded first.
+         * @description The overview: every image with a recorded build, with its latest
+         *     build, when it was last built and last reused, and in how many CI runs
+         *     it appeared. Most recently recorded first.
          */
         get: operations["listImages"];
         put?: never;
@@ -95,9 +97,74 @@ export interface paths {
         };
         /**
          * Page through an image's builds
-         * @description One page of the builds of an image, newest first (by `recordedAt`, then `id`).
+         * @description One page of the builds of an image, newest first (by `recordedAt`,
+         *     then `id`), optionally only those with one `outcome`.
          */
         get: operations["listImageBuilds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/images/{image}/sizes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An image's size history
+         * @description The series the size chart draws: the most recent `limit` builds of an
+         *     image (built and reused), returned OLDEST first, each with its size and
+         *     the budget in force when it was recorded.
+         */
+        get: operations["listImageSizes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Page through CI runs
+         * @description One page of CI runs, newest first (by `startedAt`, then `ciRunId`). A
+         *     run is every build recorded with the same non-empty `ciRunId`; builds
+         *     without one (local builds) belong to no run.
+         */
+        get: operations["listRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One CI run
+         * @description A CI run's summary and every image record of the run, ordered by project, then image.
+         */
+        get: operations["getRun"];
         put?: never;
         post?: never;
         delete?: never;
@@ -175,6 +242,14 @@ export interface components {
         SizeBytes: number;
         /**
          * Format: int64
+         * @description The image's size budget in bytes in force when the build was recorded
+         *     (CI takes it from the image-size target), at least 1; null or absent
+         *     when the image has no budget.
+         * @example 20000000
+         */
+        BudgetBytes: number | null;
+        /**
+         * Format: int64
          * @description How long the build (or the reuse) took, in milliseconds.
          * @example 81234
          */
@@ -190,6 +265,7 @@ export interface components {
             /** @description The tags pushed for this build, 1 to 32, each once. */
             tags: components["schemas"]["Tag"][];
             sizeBytes: components["schemas"]["SizeBytes"];
+            budgetBytes?: components["schemas"]["BudgetBytes"];
             platform: components["schemas"]["Platform"];
             gitSha: components["schemas"]["GitSha"];
             nxHash: components["schemas"]["NxHash"];
@@ -199,7 +275,7 @@ export interface components {
         };
         /**
          * @description A recorded build: the submitted `NewBuild` plus `id` and `recordedAt`.
-         *     `ciRunId` is left out when it was not given.
+         *     `ciRunId` and `budgetBytes` are left out when they were not given.
          * @example {
          *       "id": 42,
          *       "project": "api",
@@ -210,6 +286,7 @@ export interface components {
          *         "main"
          *       ],
          *       "sizeBytes": 12345678,
+         *       "budgetBytes": 20000000,
          *       "platform": "linux/amd64",
          *       "gitSha": "3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3",
          *       "nxHash": "8412093740293847",
@@ -232,6 +309,7 @@ export interface components {
             /** @description The tags pushed for this build, 1 to 32, each once. */
             tags: components["schemas"]["Tag"][];
             sizeBytes: components["schemas"]["SizeBytes"];
+            budgetBytes?: components["schemas"]["BudgetBytes"];
             platform: components["schemas"]["Platform"];
             gitSha: components["schemas"]["GitSha"];
             nxHash: components["schemas"]["NxHash"];
@@ -255,22 +333,201 @@ export interface components {
              */
             nextCursor: string | null;
         };
-        /** @description One image, how many builds it has and its latest build. */
+        /**
+         * @description One image for the overview: its latest build, when it was last built
+         *     and last reused, how many builds it has and in how many CI runs it
+         *     appeared.
+         */
         ImageSummary: {
             image: components["schemas"]["ImageName"];
             project: components["schemas"]["ProjectName"];
             /**
              * Format: int64
-             * @description The number of recorded builds of the image.
+             * @deprecated
+             * @description The number of recorded builds of the image; the same as `builds`, kept for older clients.
              * @example 17
              */
             buildCount: number;
+            /**
+             * Format: int64
+             * @description The number of recorded builds (built and reused) of the image.
+             * @example 17
+             */
+            builds: number;
             latest: components["schemas"]["Build"];
+            /**
+             * Format: date-time
+             * @description `recordedAt` of the newest build with outcome `built`; null when the image was never built.
+             * @example 2025-06-01T12:00:00.123Z
+             */
+            lastBuiltAt: string | null;
+            /**
+             * Format: date-time
+             * @description `recordedAt` of the newest build with outcome `reused`; null when the image was never reused.
+             * @example 2025-06-02T08:30:00Z
+             */
+            lastReusedAt: string | null;
+            runs: components["schemas"]["ImageRunCounts"];
+        };
+        /** @description In how many CI runs an image appeared (builds without `ciRunId` count in none). */
+        ImageRunCounts: {
+            /**
+             * Format: int64
+             * @description The number of distinct CI runs with a build of the image.
+             * @example 12
+             */
+            total: number;
+            /**
+             * Format: int64
+             * @description The number of distinct CI runs in which the image was reused.
+             * @example 9
+             */
+            reused: number;
         };
         /** @description Every image with a recorded build. */
         ImageList: {
             /** @description Ordered by the latest build's `recordedAt`, newest first. */
             images: components["schemas"]["ImageSummary"][];
+        };
+        /** @description One build of an image as a point of the size chart. */
+        SizePoint: {
+            /**
+             * Format: date-time
+             * @description When the build was recorded.
+             * @example 2025-06-01T12:00:00.123Z
+             */
+            recordedAt: string;
+            sizeBytes: components["schemas"]["SizeBytes"];
+            budgetBytes: components["schemas"]["BudgetBytes"];
+            digest: components["schemas"]["Digest"];
+            outcome: components["schemas"]["Outcome"];
+            gitSha: components["schemas"]["GitSha"];
+        };
+        /**
+         * @description An image's size history, oldest point first.
+         * @example {
+         *       "image": "registry.example/ns/slipway-api",
+         *       "points": [
+         *         {
+         *           "recordedAt": "2025-06-01T12:00:00.123Z",
+         *           "sizeBytes": 18100000,
+         *           "budgetBytes": 20000000,
+         *           "digest": "sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f",
+         *           "outcome": "built",
+         *           "gitSha": "3f2c1ab"
+         *         },
+         *         {
+         *           "recordedAt": "2025-06-01T14:10:00Z",
+         *           "sizeBytes": 18100000,
+         *           "budgetBytes": null,
+         *           "digest": "sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f",
+         *           "outcome": "reused",
+         *           "gitSha": "9c8b7a6"
+         *         }
+         *       ]
+         *     }
+         */
+        SizeSeries: {
+            image: components["schemas"]["ImageName"];
+            /** @description Up to `limit` points (the most recent builds), oldest first. */
+            points: components["schemas"]["SizePoint"][];
+        };
+        /** @description One CI run: every build recorded with the same `ciRunId`, summed up. */
+        RunSummary: {
+            ciRunId: components["schemas"]["CiRunId"];
+            gitSha: components["schemas"]["GitSha"];
+            /**
+             * Format: date-time
+             * @description The `recordedAt` of the run's first build.
+             * @example 2025-06-01T12:00:00.123Z
+             */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description The `recordedAt` of the run's last build.
+             * @example 2025-06-01T12:03:10Z
+             */
+            finishedAt: string;
+            /**
+             * Format: int64
+             * @description The number of build records of the run (one per image).
+             * @example 3
+             */
+            images: number;
+            /**
+             * Format: int64
+             * @description How many of them were built.
+             * @example 1
+             */
+            built: number;
+            /**
+             * Format: int64
+             * @description How many of them were reused.
+             * @example 2
+             */
+            reused: number;
+            /**
+             * Format: int64
+             * @description The sum of the builds' `durationMs`.
+             * @example 83134
+             */
+            durationMs: number;
+        };
+        /** @description One page of CI runs, newest first. */
+        RunPage: {
+            /** @description Up to `limit` runs. */
+            runs: components["schemas"]["RunSummary"][];
+            /**
+             * @description Pass as `cursor` to get the next (older) page; `null` on the last page.
+             * @example cjE6MTc0ODc3OTIwMDEyMzpnaC00Mg
+             */
+            nextCursor: string | null;
+        };
+        /**
+         * @description One CI run: the `RunSummary` fields plus every build of the run,
+         *     ordered by project, then image.
+         */
+        Run: {
+            ciRunId: components["schemas"]["CiRunId"];
+            gitSha: components["schemas"]["GitSha"];
+            /**
+             * Format: date-time
+             * @description The `recordedAt` of the run's first build.
+             * @example 2025-06-01T12:00:00.123Z
+             */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description The `recordedAt` of the run's last build.
+             * @example 2025-06-01T12:03:10Z
+             */
+            finishedAt: string;
+            /**
+             * Format: int64
+             * @description The number of build records of the run (one per image).
+             * @example 3
+             */
+            images: number;
+            /**
+             * Format: int64
+             * @description How many of them were built.
+             * @example 1
+             */
+            built: number;
+            /**
+             * Format: int64
+             * @description How many of them were reused.
+             * @example 2
+             */
+            reused: number;
+            /**
+             * Format: int64
+             * @description The sum of the builds' `durationMs`.
+             * @example 83134
+             */
+            durationMs: number;
+            /** @description Every build of the run, ordered by project, then image. */
+            builds: components["schemas"]["Build"][];
         };
         /** @description The liveness answer. */
         Health: {
@@ -394,6 +651,23 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
+        /** @description No build is recorded with this CI run id (`not_found`). */
+        RunNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "not_found",
+                 *         "message": "No CI run \"9876543210\" is recorded."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
         /** @description The database is not answering (`unavailable`). */
         Unavailable: {
             headers: {
@@ -429,7 +703,23 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description The image name (see `ImageName`) as ONE path segment: percent-encode
+         *     it whole, as `encodeURIComponent` does, so that `/` travels as
+         *     `%2F` (`registry.example%2Fns%2Fslipway-api`). A name that is not a
+         *     valid image name has no builds: 404, not 400.
+         * @example registry.example/ns/slipway-api
+         */
+        ImagePath: string;
+        /** @description The page size. */
+        Limit: number;
+        /**
+         * @description Continues after the previous page: pass that page's `nextCursor`
+         *     unchanged. Opaque; an empty value means the first page.
+         */
+        Cursor: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -533,14 +823,20 @@ export interface operations {
     };
     listImages: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Only the images of this Nx project (exact match; see `ProjectName`).
+                 * @example api
+                 */
+                project?: components["schemas"]["ProjectName"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The images; an empty list when nothing is recorded yet. */
+            /** @description The images; an empty list when nothing is recorded yet (or nothing of `project`). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -549,19 +845,44 @@ export interface operations {
                     "application/json": components["schemas"]["ImageList"];
                 };
             };
+            /** @description `project` is not a valid project name (`invalid_query`; `fields.project` says why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_query",
+                     *         "message": "The query parameters are invalid; see fields for details.",
+                     *         "fields": {
+                     *           "project": "must be an Nx project name: letters, digits, '.', '_' and '-', optionally scoped as @scope/name"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };
     listImageBuilds: {
         parameters: {
             query?: {
+                /**
+                 * @description Only the builds with this outcome.
+                 * @example built
+                 */
+                outcome?: components["schemas"]["Outcome"];
                 /** @description The page size. */
-                limit?: number;
+                limit?: components["parameters"]["Limit"];
                 /**
                  * @description Continues after the previous page: pass that page's `nextCursor`
                  *     unchanged. Opaque; an empty value means the first page.
                  */
-                cursor?: string;
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path: {
@@ -572,7 +893,7 @@ export interface operations {
                  *     valid image name has no builds: 404, not 400.
                  * @example registry.example/ns/slipway-api
                  */
-                image: string;
+                image: components["parameters"]["ImagePath"];
             };
             cookie?: never;
         };
@@ -587,7 +908,7 @@ export interface operations {
                     "application/json": components["schemas"]["BuildPage"];
                 };
             };
-            /** @description `limit` or `cursor` is invalid (`invalid_query`; `fields` names the parameter). */
+            /** @description `outcome`, `limit` or `cursor` is invalid (`invalid_query`; `fields` names each bad parameter). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -599,7 +920,8 @@ export interface operations {
                      *         "code": "invalid_query",
                      *         "message": "The query parameters are invalid; see fields for details.",
                      *         "fields": {
-                     *           "limit": "must be an integer from 1 to 100"
+                     *           "limit": "must be an integer from 1 to 100",
+                     *           "outcome": "must be \"built\" or \"reused\""
                      *         }
                      *       }
                      *     }
@@ -608,6 +930,138 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listImageSizes: {
+        parameters: {
+            query?: {
+                /** @description How many of the most recent points to return. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The image name (see `ImageName`) as ONE path segment: percent-encode
+                 *     it whole, as `encodeURIComponent` does, so that `/` travels as
+                 *     `%2F` (`registry.example%2Fns%2Fslipway-api`). A name that is not a
+                 *     valid image name has no builds: 404, not 400.
+                 * @example registry.example/ns/slipway-api
+                 */
+                image: components["parameters"]["ImagePath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series, oldest point first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SizeSeries"];
+                };
+            };
+            /** @description `limit` is invalid (`invalid_query`; `fields.limit` says why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_query",
+                     *         "message": "The query parameters are invalid; see fields for details.",
+                     *         "fields": {
+                     *           "limit": "must be an integer from 1 to 1000"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listRuns: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Continues after the previous page: pass that page's `nextCursor`
+                 *     unchanged. Opaque; an empty value means the first page.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of runs; an empty list when no run is recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunPage"];
+                };
+            };
+            /** @description `limit` or `cursor` is invalid (`invalid_query`; `fields` names each bad parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_query",
+                     *         "message": "The query parameters are invalid; see fields for details.",
+                     *         "fields": {
+                     *           "cursor": "is not a valid cursor; pass nextCursor from the previous page unchanged"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The run's `ciRunId` as ONE path segment: percent-encode it whole, as
+                 *     `encodeURIComponent` does.
+                 * @example 9876543210
+                 */
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run and its builds. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            404: components["responses"]["RunNotFound"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -55,10 +55,17 @@ func (e ReadinessStatus) Valid() bool {
 	}
 }
 
-// Build A recorded build: the submitted `NewBuild` plus `id` and `recordedAt`.
-// `ciRunId` is left out when it was not given.
+// BudgetBytes The image's size budget in bytes in force when the build was recorded
+// (CI takes it from the image-size target), at least 1; null or absent
+// when the image has no budget.
 //
-// Example: {"ciRunId":"9876543210","digest":"sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f","durationMs":81234,"gitSha":"3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3","id":42,"image":"registry.example/ns/slipway-api","nxHash":"8412093740293847","outcome":"built","platform":"linux/amd64","project":"api","recordedAt":"2025-06-01T12:00:00.123Z","sizeBytes":12345678,"tags":["3f2c1ab","main"]}
+// Example: 20000000
+type BudgetBytes = int64
+
+// Build A recorded build: the submitted `NewBuild` plus `id` and `recordedAt`.
+// `ciRunId` and `budgetBytes` are left out when they were not given.
+//
+// Example: {"budgetBytes":20000000,"ciRunId":"9876543210","digest":"sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f","durationMs":81234,"gitSha":"3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3","id":42,"image":"registry.example/ns/slipway-api","nxHash":"8412093740293847","outcome":"built","platform":"linux/amd64","project":"api","recordedAt":"2025-06-01T12:00:00.123Z","sizeBytes":12345678,"tags":["3f2c1ab","main"]}
 type Build struct {
 	// Id Assigned by the server; grows with insertion order.
 	//
@@ -94,6 +101,13 @@ type Build struct {
 	//
 	// Example: 12345678
 	SizeBytes SizeBytes `json:"sizeBytes"`
+
+	// BudgetBytes The image's size budget in bytes in force when the build was recorded
+	// (CI takes it from the image-size target), at least 1; null or absent
+	// when the image has no budget.
+	//
+	// Example: 20000000
+	BudgetBytes *BudgetBytes `json:"budgetBytes,omitempty"`
 
 	// Platform The image platform as `os/arch` or `os/arch/variant` in lowercase, at most 64 characters.
 	//
@@ -226,7 +240,22 @@ type ImageList struct {
 // Example: registry.example/ns/slipway-api
 type ImageName = string
 
-// ImageSummary One image, how many builds it has and its latest build.
+// ImageRunCounts In how many CI runs an image appeared (builds without `ciRunId` count in none).
+type ImageRunCounts struct {
+	// Total The number of distinct CI runs with a build of the image.
+	//
+	// Example: 12
+	Total int64 `json:"total"`
+
+	// Reused The number of distinct CI runs in which the image was reused.
+	//
+	// Example: 9
+	Reused int64 `json:"reused"`
+}
+
+// ImageSummary One image for the overview: its latest build, when it was last built
+// and last reused, how many builds it has and in how many CI runs it
+// appeared.
 type ImageSummary struct {
 	// Image The image name without tag or digest: an optional registry host (with
 	// optional port) and a repository path, all in lowercase, at most 255
@@ -245,16 +274,35 @@ type ImageSummary struct {
 	// Example: api
 	Project ProjectName `json:"project"`
 
-	// BuildCount The number of recorded builds of the image.
+	// BuildCount The number of recorded builds of the image; the same as `builds`, kept for older clients.
 	//
 	// Example: 17
+	// Deprecated: use builds, which holds the same number
 	BuildCount int64 `json:"buildCount"`
 
-	// Latest A recorded build: the submitted `NewBuild` plus `id` and `recordedAt`.
-	// `ciRunId` is left out when it was not given.
+	// Builds The number of recorded builds (built and reused) of the image.
 	//
-	// Example: {"ciRunId":"9876543210","digest":"sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f","durationMs":81234,"gitSha":"3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3","id":42,"image":"registry.example/ns/slipway-api","nxHash":"8412093740293847","outcome":"built","platform":"linux/amd64","project":"api","recordedAt":"2025-06-01T12:00:00.123Z","sizeBytes":12345678,"tags":["3f2c1ab","main"]}
+	// Example: 17
+	Builds int64 `json:"builds"`
+
+	// Latest A recorded build: the submitted `NewBuild` plus `id` and `recordedAt`.
+	// `ciRunId` and `budgetBytes` are left out when they were not given.
+	//
+	// Example: {"budgetBytes":20000000,"ciRunId":"9876543210","digest":"sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f","durationMs":81234,"gitSha":"3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3","id":42,"image":"registry.example/ns/slipway-api","nxHash":"8412093740293847","outcome":"built","platform":"linux/amd64","project":"api","recordedAt":"2025-06-01T12:00:00.123Z","sizeBytes":12345678,"tags":["3f2c1ab","main"]}
 	Latest Build `json:"latest"`
+
+	// LastBuiltAt `recordedAt` of the newest build with outcome `built`; null when the image was never built.
+	//
+	// Example: 2025-06-01T12:00:00.123Z
+	LastBuiltAt *time.Time `json:"lastBuiltAt"`
+
+	// LastReusedAt `recordedAt` of the newest build with outcome `reused`; null when the image was never reused.
+	//
+	// Example: 2025-06-02T08:30:00Z
+	LastReusedAt *time.Time `json:"lastReusedAt"`
+
+	// Runs In how many CI runs an image appeared (builds without `ciRunId` count in none).
+	Runs ImageRunCounts `json:"runs"`
 }
 
 // NewBuild A build as CI submits it: everything but the server-assigned `id` and
@@ -289,6 +337,13 @@ type NewBuild struct {
 	//
 	// Example: 12345678
 	SizeBytes SizeBytes `json:"sizeBytes"`
+
+	// BudgetBytes The image's size budget in bytes in force when the build was recorded
+	// (CI takes it from the image-size target), at least 1; null or absent
+	// when the image has no budget.
+	//
+	// Example: 20000000
+	BudgetBytes *BudgetBytes `json:"budgetBytes,omitempty"`
 
 	// Platform The image platform as `os/arch` or `os/arch/variant` in lowercase, at most 64 characters.
 	//
@@ -355,16 +410,184 @@ type Readiness struct {
 // ReadinessStatus defines model for Readiness.Status.
 type ReadinessStatus string
 
+// Run One CI run: the `RunSummary` fields plus every build of the run,
+// ordered by project, then image.
+type Run struct {
+	// CiRunId Identifies the CI run, at most 128 characters, without control
+	// characters (or U+FFFD) and without leading or trailing white space. An
+	// empty string counts as absent.
+	//
+	// Example: 9876543210
+	CiRunId CiRunId `json:"ciRunId"`
+
+	// GitSha The commit the image was built from, 7 to 40 lowercase hex characters.
+	//
+	// Example: 3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3
+	GitSha GitSha `json:"gitSha"`
+
+	// StartedAt The `recordedAt` of the run's first build.
+	//
+	// Example: 2025-06-01T12:00:00.123Z
+	StartedAt time.Time `json:"startedAt"`
+
+	// FinishedAt The `recordedAt` of the run's last build.
+	//
+	// Example: 2025-06-01T12:03:10Z
+	FinishedAt time.Time `json:"finishedAt"`
+
+	// Images The number of build records of the run (one per image).
+	//
+	// Example: 3
+	Images int64 `json:"images"`
+
+	// Built How many of them were built.
+	//
+	// Example: 1
+	Built int64 `json:"built"`
+
+	// Reused How many of them were reused.
+	//
+	// Example: 2
+	Reused int64 `json:"reused"`
+
+	// DurationMs The sum of the builds' `durationMs`.
+	//
+	// Example: 83134
+	DurationMs int64 `json:"durationMs"`
+
+	// Builds Every build of the run, ordered by project, then image.
+	Builds []Build `json:"builds"`
+}
+
+// RunPage One page of CI runs, newest first.
+type RunPage struct {
+	// Runs Up to `limit` runs.
+	Runs []RunSummary `json:"runs"`
+
+	// NextCursor Pass as `cursor` to get the next (older) page; `null` on the last page.
+	//
+	// Example: cjE6MTc0ODc3OTIwMDEyMzpnaC00Mg
+	NextCursor *string `json:"nextCursor"`
+}
+
+// RunSummary One CI run: every build recorded with the same `ciRunId`, summed up.
+type RunSummary struct {
+	// CiRunId Identifies the CI run, at most 128 characters, without control
+	// characters (or U+FFFD) and without leading or trailing white space. An
+	// empty string counts as absent.
+	//
+	// Example: 9876543210
+	CiRunId CiRunId `json:"ciRunId"`
+
+	// GitSha The commit the image was built from, 7 to 40 lowercase hex characters.
+	//
+	// Example: 3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3
+	GitSha GitSha `json:"gitSha"`
+
+	// StartedAt The `recordedAt` of the run's first build.
+	//
+	// Example: 2025-06-01T12:00:00.123Z
+	StartedAt time.Time `json:"startedAt"`
+
+	// FinishedAt The `recordedAt` of the run's last build.
+	//
+	// Example: 2025-06-01T12:03:10Z
+	FinishedAt time.Time `json:"finishedAt"`
+
+	// Images The number of build records of the run (one per image).
+	//
+	// Example: 3
+	Images int64 `json:"images"`
+
+	// Built How many of them were built.
+	//
+	// Example: 1
+	Built int64 `json:"built"`
+
+	// Reused How many of them were reused.
+	//
+	// Example: 2
+	Reused int64 `json:"reused"`
+
+	// DurationMs The sum of the builds' `durationMs`.
+	//
+	// Example: 83134
+	DurationMs int64 `json:"durationMs"`
+}
+
 // SizeBytes The image size in bytes, greater than 0.
 //
 // Example: 12345678
 type SizeBytes = int64
+
+// SizePoint One build of an image as a point of the size chart.
+type SizePoint struct {
+	// RecordedAt When the build was recorded.
+	//
+	// Example: 2025-06-01T12:00:00.123Z
+	RecordedAt time.Time `json:"recordedAt"`
+
+	// SizeBytes The image size in bytes, greater than 0.
+	//
+	// Example: 12345678
+	SizeBytes SizeBytes `json:"sizeBytes"`
+
+	// BudgetBytes The image's size budget in bytes in force when the build was recorded
+	// (CI takes it from the image-size target), at least 1; null or absent
+	// when the image has no budget.
+	//
+	// Example: 20000000
+	BudgetBytes *BudgetBytes `json:"budgetBytes"`
+
+	// Digest The image manifest digest, `sha256:` followed by 64 lowercase hex characters.
+	//
+	// Example: sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f
+	Digest Digest `json:"digest"`
+
+	// Outcome `built`: this run built the image. `reused`: an existing image with the
+	// same Nx hash was re-tagged instead of rebuilt.
+	//
+	// Example: built
+	Outcome Outcome `json:"outcome"`
+
+	// GitSha The commit the image was built from, 7 to 40 lowercase hex characters.
+	//
+	// Example: 3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3
+	GitSha GitSha `json:"gitSha"`
+}
+
+// SizeSeries An image's size history, oldest point first.
+//
+// Example: {"image":"registry.example/ns/slipway-api","points":[{"budgetBytes":20000000,"digest":"sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f","gitSha":"3f2c1ab","outcome":"built","recordedAt":"2025-06-01T12:00:00.123Z","sizeBytes":18100000},{"budgetBytes":null,"digest":"sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f","gitSha":"9c8b7a6","outcome":"reused","recordedAt":"2025-06-01T14:10:00Z","sizeBytes":18100000}]}
+type SizeSeries struct {
+	// Image The image name without tag or digest: an optional registry host (with
+	// optional port) and a repository path, all in lowercase, at most 255
+	// characters. The first path component counts as the registry host when
+	// more components follow and it contains `.` or `:` or is `localhost`.
+	// Path components are lowercase letters and digits, separated by `.`,
+	// `_`, `__` or runs of `-`.
+	//
+	// Example: registry.example/ns/slipway-api
+	Image ImageName `json:"image"`
+
+	// Points Up to `limit` points (the most recent builds), oldest first.
+	Points []SizePoint `json:"points"`
+}
 
 // Tag An image tag: 1 to 128 letters, digits, `_`, `.` and `-`, not starting
 // with `.` or `-`.
 //
 // Example: main
 type Tag = string
+
+// Cursor defines model for Cursor.
+type Cursor = string
+
+// ImagePath defines model for ImagePath.
+type ImagePath = string
+
+// Limit defines model for Limit.
+type Limit = int32
 
 // InternalError The body of every error response.
 type InternalError = ErrorBody
@@ -375,6 +598,9 @@ type NotFound = ErrorBody
 // PayloadTooLarge The body of every error response.
 type PayloadTooLarge = ErrorBody
 
+// RunNotFound The body of every error response.
+type RunNotFound = ErrorBody
+
 // Unauthorized The body of every error response.
 type Unauthorized = ErrorBody
 
@@ -384,14 +610,39 @@ type Unavailable = ErrorBody
 // UnsupportedMediaType The body of every error response.
 type UnsupportedMediaType = ErrorBody
 
+// ListImagesParams defines parameters for ListImages.
+type ListImagesParams struct {
+	// Project Only the images of this Nx project (exact match; see `ProjectName`).
+	Project *ProjectName `form:"project,omitempty" json:"project,omitempty"`
+}
+
 // ListImageBuildsParams defines parameters for ListImageBuilds.
 type ListImageBuildsParams struct {
+	// Outcome Only the builds with this outcome.
+	Outcome *Outcome `form:"outcome,omitempty" json:"outcome,omitempty"`
+
 	// Limit The page size.
-	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Cursor Continues after the previous page: pass that page's `nextCursor`
 	// unchanged. Opaque; an empty value means the first page.
-	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListImageSizesParams defines parameters for ListImageSizes.
+type ListImageSizesParams struct {
+	// Limit How many of the most recent points to return.
+	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListRunsParams defines parameters for ListRuns.
+type ListRunsParams struct {
+	// Limit The page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Continues after the previous page: pass that page's `nextCursor`
+	// unchanged. Opaque; an empty value means the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // CreateBuildJSONRequestBody defines body for CreateBuild for application/json ContentType.
