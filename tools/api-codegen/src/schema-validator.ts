@@ -9,7 +9,7 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export type SchemaObject = { [key: string]: Json };
 
 /** Keywords that only annotate. */
-const ANNOTATIONS = new Set(['description', 'example', 'default', 'title', 'x-order']);
+const ANNOTATIONS = new Set(['description', 'example', 'default', 'title', 'deprecated']);
 
 const KNOWN = new Set([
   ...ANNOTATIONS,
@@ -75,7 +75,8 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:
 export function validate(doc: Json, schemaOrRef: Json, value: Json, path = '$'): string[] {
   const schema = asSchema(doc, schemaOrRef);
   for (const keyword of Object.keys(schema)) {
-    if (!KNOWN.has(keyword)) throw new Error(`schema keyword ${keyword} (at ${path}) is not supported by the test validator`);
+    // Specification extensions (x-*) only annotate, by OpenAPI's definition.
+    if (!KNOWN.has(keyword) && !keyword.startsWith('x-')) throw new Error(`schema keyword ${keyword} (at ${path}) is not supported by the test validator`);
   }
   const problems: string[] = [];
   const fail = (message: string) => problems.push(`${path} ${message}`);

@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { Build, BuildPage, ErrorBody, ImageList, ImageSummary, NewBuild, Outcome, paths } from './index';
-import type { Json, SchemaObject } from './testing/schema-validator';
-import { isObject, resolveRef, validate } from './testing/schema-validator';
+import type { Build, BuildPage, ErrorBody, ImageList, ImageSummary, NewBuild, Outcome, paths } from '@slipway/api-contract';
+import type { Json, SchemaObject } from './schema-validator';
+import { isObject, resolveRef, validate } from './schema-validator';
 
-const libRoot = path.resolve(import.meta.dirname, '..');
-const workspaceRoot = path.resolve(libRoot, '../..');
+const workspaceRoot = path.resolve(import.meta.dirname, '../../..');
+const libRoot = path.join(workspaceRoot, 'libs/api-contract');
 const FIX = 'run: npx nx run api-contract:generate';
 
 /** The generated files, relative to the workspace root (as in generate.mjs). */
@@ -42,7 +42,7 @@ describe('generated code', () => {
 
   beforeAll(() => {
     outDir = mkdtempSync(path.join(tmpdir(), 'api-contract-'));
-    const result = spawnSync(process.execPath, [path.join(libRoot, 'generate.mjs'), '--out-dir', outDir], {
+    const result = spawnSync(process.execPath, [path.join(import.meta.dirname, 'generate.mjs'), '--out-dir', outDir], {
       cwd: workspaceRoot,
       encoding: 'utf8',
     });

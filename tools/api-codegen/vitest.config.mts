@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    name: 'api-contract',
+    name: 'api-codegen',
     environment: 'node',
     globals: true,
     include: ['src/**/*.test.ts'],

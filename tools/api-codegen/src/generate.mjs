@@ -8,8 +8,8 @@
 //                                                     run with `go run pkg@version`
 //
 // Usage (from anywhere; paths are relative to the workspace root):
-//   node libs/api-contract/generate.mjs                 rewrite both files in place
-//   node libs/api-contract/generate.mjs --out-dir DIR   write them under DIR instead,
+//   node tools/api-codegen/src/generate.mjs                 rewrite both files in place
+//   node tools/api-codegen/src/generate.mjs --out-dir DIR   write them under DIR instead,
 //                                                        at the same relative paths
 //                                                        (the drift test uses this)
 //
@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 /** The oapi-codegen release the Go types are generated with. */
 export const OAPI_CODEGEN = 'github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@v2.8.2';
 
-const workspaceRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const workspaceRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** Inputs and outputs, relative to the workspace root. */
 export const SPEC = 'libs/api-contract/openapi.yaml';
@@ -86,7 +86,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     console.log(`generated ${path.relative(process.cwd(), tsOut)}`);
     console.log(`generated ${path.relative(process.cwd(), goOut)}`);
   } catch (error) {
-    console.error(`api-contract generate: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`api-codegen generate: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }
 }
