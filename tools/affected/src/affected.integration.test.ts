@@ -8,9 +8,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-// The workspace-copy and nested-Nx helpers of images-tool (type:tool, so the module boundaries allow it).
-import { nestedNxEnv, runNx } from '@slipway/images/src/testing/nx-runner';
-import { copyWorkspace, type WorkspaceCopy } from '@slipway/images/src/testing/workspace-copy';
+// The workspace-copy and nested-Nx helpers shared by the tool tests (@slipway/testing).
+import { nestedNxEnv, runNx } from '@slipway/testing/src/nx-runner';
+import { copyWorkspace, type WorkspaceCopy } from '@slipway/testing/src/workspace-copy';
 import { writeBaseFixtures } from './fixtures';
 import { expectedOutcome, IMAGE_PROJECTS, ROWS, type Outcome, type Row } from './rows';
 import { diffOutcomes, formatOutcome } from './table';

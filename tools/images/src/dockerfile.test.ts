@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseImages, finalBase, fromLines } from './dockerfile';
-import { workspaceRoot } from './testing/workspace-copy';
+import { workspaceRoot } from '@slipway/testing/src/workspace-copy';
 
 describe('fromLines', () => {
   it('resolves ARG defaults, platforms and stage names', () => {

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMetadata, metadataPath, type ImageMetadata } from './metadata';
 import type { SizeReport } from './size-report';
-import { dockerAvailable } from './testing/docker-available';
-import { ranProjects, cachedProjects, runNx } from './testing/nx-runner';
-import { copyWorkspace, type WorkspaceCopy } from './testing/workspace-copy';
+import { dockerAvailable } from '@slipway/testing/src/docker-available';
+import { ranProjects, cachedProjects, runNx } from '@slipway/testing/src/nx-runner';
+import { copyWorkspace, type WorkspaceCopy } from '@slipway/testing/src/workspace-copy';
 
 const CANARY = `slipway-canary-${Date.now()}`;
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 }).trim();

@@ -7,11 +7,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-/* eslint-disable @nx/enforce-module-boundaries -- stopgap: images-tool's test helpers, until they move to a shared testing lib */
-import { dockerAvailable } from '../../images/src/testing/docker-available';
-import { cachedProjects, nestedNxEnv, ranProjects, runNx, type NxRun } from '../../images/src/testing/nx-runner';
-import { copyWorkspace, type WorkspaceCopy } from '../../images/src/testing/workspace-copy';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { dockerAvailable } from '@slipway/testing/src/docker-available';
+import { cachedProjects, nestedNxEnv, ranProjects, runNx, type NxRun } from '@slipway/testing/src/nx-runner';
+import { copyWorkspace, type WorkspaceCopy } from '@slipway/testing/src/workspace-copy';
 import { buildCacheServer, startCacheServer, type CacheServer } from './testing/cache-server';
 import { httpRaw, truncatedPut } from './testing/http-raw';
 import { goAvailable } from './testing/prerequisites';

@@ -2,8 +2,7 @@
 // runs in a scratch workspace, with and without it, against servers that fail.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- stopgap until images-tool's test helpers move to a shared testing lib
-import { nestedNxEnv } from '../../../images/src/testing/nx-runner';
+import { nestedNxEnv } from '@slipway/testing/src/nx-runner';
 import { commandOf } from './with-remote-cache';
 import { run, workspaceRoot, wrapperCommand } from '../testing/run';
 import { scratchWorkspace, type ScratchWorkspace } from '../testing/scratch-workspace';

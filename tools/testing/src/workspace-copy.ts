@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 /** The repository this code lives in. */
-export const workspaceRoot = resolve(__dirname, '../../../..');
+export const workspaceRoot = resolve(__dirname, '../../..');
 
 /** A throwaway copy of the workspace with its own git history. */
 export interface WorkspaceCopy {
