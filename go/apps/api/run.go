@@ -7,7 +7,7 @@ import (
 
 	"slipway/apps/api/internal/config"
 	"slipway/apps/api/internal/server"
-	"slipway/apps/api/internal/store/sqlite"
+	"slipway/apps/api/internal/store"
 	"slipway/libs/httpx"
 	"slipway/libs/service"
 )
@@ -35,13 +35,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		logger.Warn(config.EnvWriteTokens + " is empty: POST /api/v1/builds will answer 401 until it is set")
 	}
 
-	store, err := sqlite.Open(ctx, cfg.DataDir, logger)
+	st, err := store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir}, logger)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer st.Close()
 
-	srv := server.New(store, logger, httpx.NewTokenSet(cfg.WriteTokens...), server.Config{
+	srv := server.New(st, logger, httpx.NewTokenSet(cfg.WriteTokens...), server.Config{
 		Version:      version,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
@@ -58,9 +58,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 // help describes the service and its environment variables for -h.
 func help() string {
 	return fmt.Sprintf("Slipway build ledger API. Configured by environment variables:\n"+
-		"  %s (default %q)\n  %s (default %q)\n  %s (comma-separated bearer tokens; empty refuses writes)\n"+
+		"  %s (default %q)\n  %s (default %q; the SQLite database)\n"+
+		"  %s (a postgres:// URL: store the ledger in PostgreSQL instead of SQLite)\n"+
+		"  %s (comma-separated bearer tokens; empty refuses writes)\n"+
 		"  %s (default %d)\n  %s (default %q)\n  %s (default %s)\n",
-		config.EnvAddr, config.DefaultAddr, config.EnvDataDir, config.DefaultDataDir, config.EnvWriteTokens,
+		config.EnvAddr, config.DefaultAddr, config.EnvDataDir, config.DefaultDataDir, config.EnvDatabaseURL, config.EnvWriteTokens,
 		config.EnvMaxBodyBytes, config.DefaultMaxBodyBytes, config.EnvLogLevel, config.DefaultLogLevel,
 		config.EnvShutdownTimeout, config.DefaultShutdownTimeout)
 }

@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"slipway/apps/api/internal/store/storetest"
 	"slipway/libs/testkit"
 )
 
@@ -37,12 +39,16 @@ const buildJSON = `{"project":"api","image":"registry.example/ns/slipway-api",
 	"nxHash":"9f8e7d6c5b4a","outcome":"built","durationMs":1234,"ciRunId":"run-7"}`
 
 func TestRunServesAndShutsDown(t *testing.T) {
+	storetest.Each(t, testRunServesAndShutsDown)
+}
+
+func testRunServesAndShutsDown(t *testing.T, db storetest.Database) {
 	version = "test-1.0"
 	t.Cleanup(func() { version = "dev" })
-	dataDir := t.TempDir() + "/data"
 	env := map[string]string{
 		"API_ADDR":             "127.0.0.1:0",
-		"API_DATA_DIR":         dataDir,
+		"API_DATA_DIR":         t.TempDir() + "/data",
+		"DATABASE_URL":         db.DatabaseURL,
 		"API_WRITE_TOKENS":     "ci-token, other-token",
 		"API_SHUTDOWN_TIMEOUT": "5s",
 	}
@@ -91,7 +97,15 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	if len(starting) != 1 || starting[0]["version"] != "test-1.0" || strings.Contains(inst.Logs.String(), "ci-token") {
 		t.Fatalf("start record %v (tokens must not be logged)", starting)
 	}
-	if n := len(inst.Logs.Records("applied migration")); n != 1 {
+	if u, _ := url.Parse(db.DatabaseURL); u != nil && u.User != nil {
+		if pw, _ := u.User.Password(); pw != "" && strings.Contains(inst.Logs.String(), pw) {
+			t.Fatal("the database password was logged")
+		}
+	}
+	if cfg, _ := starting[0]["config"].(map[string]any); !strings.HasPrefix(fmt.Sprint(cfg["storage"]), db.Name) {
+		t.Fatalf("start record storage %v, want %s", cfg["storage"], db.Name)
+	}
+	if n := len(inst.Logs.Records("applied migration")); n != 2 {
 		t.Fatalf("%d migrations applied on first start", n)
 	}
 	if n := len(inst.Logs.Records("request")); n < 6 {
@@ -132,6 +146,10 @@ func TestRunArgsAndConfigErrors(t *testing.T) {
 		{Name: "stray argument", Args: []string{"api", "serve"}, WantErr: "unexpected arguments"},
 		{Name: "bad env", Args: []string{"api"}, Env: map[string]string{"API_MAX_BODY_BYTES": "lots", "API_LOG_LEVEL": "chatty"},
 			WantErr: "API_MAX_BODY_BYTES"},
+		{Name: "database url not postgres", Args: []string{"api"}, Env: map[string]string{"DATABASE_URL": "mysql://db/ledger"},
+			WantErr: "DATABASE_URL"},
+		{Name: "database unreachable", Args: []string{"api"}, Env: map[string]string{"API_ADDR": "127.0.0.1:0",
+			"DATABASE_URL": "postgres://ledger:pw@127.0.0.1:1/ledger?connect_timeout=2"}, WantErr: "is PostgreSQL running"},
 		{Name: "bad addr", Args: []string{"api"}, Env: map[string]string{"API_ADDR": "127.0.0.1:99999", "API_DATA_DIR": testkit.TempDir},
 			WantErr: "listen on 127.0.0.1:99999"},
 	})

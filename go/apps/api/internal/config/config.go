@@ -4,6 +4,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"slipway/libs/envconfig"
@@ -14,6 +15,7 @@ import (
 const (
 	EnvAddr            = "API_ADDR"
 	EnvDataDir         = "API_DATA_DIR"
+	EnvDatabaseURL     = "DATABASE_URL"
 	EnvWriteTokens     = "API_WRITE_TOKENS"
 	EnvMaxBodyBytes    = "API_MAX_BODY_BYTES"
 	EnvLogLevel        = "API_LOG_LEVEL"
@@ -35,8 +37,12 @@ type Config struct {
 	// "127.0.0.1:0" for a free port.
 	Addr string
 	// DataDir holds the SQLite database ledger.db (API_DATA_DIR); created
-	// if missing.
+	// if missing. Unused when DatabaseURL is set.
 	DataDir string
+	// DatabaseURL (DATABASE_URL), when set, is the PostgreSQL database to
+	// store the ledger in instead of SQLite, e.g.
+	// postgres://ledger:secret@db.internal:5432/ledger.
+	DatabaseURL string
 	// WriteTokens are the bearer tokens allowed to record builds
 	// (API_WRITE_TOKENS, comma-separated). Empty means writes are refused.
 	WriteTokens []string
@@ -56,6 +62,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c := Config{
 		Addr:            env.String(EnvAddr, DefaultAddr),
 		DataDir:         env.String(EnvDataDir, DefaultDataDir),
+		DatabaseURL:     env.String(EnvDatabaseURL, ""),
 		WriteTokens:     env.List(EnvWriteTokens, nil),
 		MaxBodyBytes:    env.Int64(EnvMaxBodyBytes, DefaultMaxBodyBytes),
 		LogLevel:        env.String(EnvLogLevel, DefaultLogLevel),
@@ -66,6 +73,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.ShutdownTimeout <= 0 {
 		env.Fail(EnvShutdownTimeout, c.ShutdownTimeout.String(), "must be greater than 0")
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		env.Fail(EnvDatabaseURL, "(hidden)", "must be a postgres:// or postgresql:// URL")
 	}
 	if _, err := logging.ParseLevel(c.LogLevel); err != nil {
 		env.Fail(EnvLogLevel, c.LogLevel, "must be debug, info, warn or error")
@@ -81,10 +91,19 @@ func Load(getenv func(string) string) (Config, error) {
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("addr", c.Addr),
-		slog.String("dataDir", c.DataDir),
+		slog.String("storage", c.Storage()),
 		slog.Int("writeTokens", len(c.WriteTokens)),
 		slog.Int64("maxBodyBytes", c.MaxBodyBytes),
 		slog.String("logLevel", c.LogLevel),
 		slog.String("shutdownTimeout", c.ShutdownTimeout.String()),
 	)
+}
+
+// Storage says where the ledger is kept, for logs: "postgres" (never the
+// URL, which may hold a password) or "sqlite:" and the data directory.
+func (c Config) Storage() string {
+	if c.DatabaseURL != "" {
+		return "postgres"
+	}
+	return "sqlite:" + c.DataDir
 }

@@ -59,3 +59,47 @@ func ParseCursor(s string) (Cursor, error) {
 func (c Cursor) MarshalText() ([]byte, error) {
 	return []byte(c.String()), nil
 }
+
+// RunCursor is a position in the newest-first order of CI runs: the
+// StartedAt and CIRunID of the last run already seen. Clients treat its
+// encoded form as opaque.
+type RunCursor struct {
+	// StartedAt is the start of the last run seen.
+	StartedAt time.Time
+	// CIRunID is the id of the last run seen.
+	CIRunID string
+}
+
+// runCursorVersion prefixes the encoded form; it differs from
+// cursorVersion so that a builds cursor is not taken for a runs cursor.
+const runCursorVersion = "r1"
+
+// RunCursorAt returns the cursor pointing at r.
+func RunCursorAt(r RunSummary) RunCursor {
+	return RunCursor{StartedAt: r.StartedAt, CIRunID: r.CIRunID}
+}
+
+// String encodes the cursor as URL-safe base64 text.
+func (c RunCursor) String() string {
+	raw := fmt.Sprintf("%s:%d:%s", runCursorVersion, c.StartedAt.UnixMilli(), c.CIRunID)
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// ParseRunCursor decodes a cursor produced by RunCursor.String.
+func ParseRunCursor(s string) (RunCursor, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || s == "" {
+		return RunCursor{}, ErrInvalidCursor
+	}
+	// The run id may itself contain ':', so it is everything after the
+	// second one.
+	parts := strings.SplitN(string(raw), ":", 3)
+	if len(parts) != 3 || parts[0] != runCursorVersion || parts[2] == "" {
+		return RunCursor{}, ErrInvalidCursor
+	}
+	ms, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil || ms < 0 || validateCIRunID(parts[2]) != "" {
+		return RunCursor{}, ErrInvalidCursor
+	}
+	return RunCursor{StartedAt: time.UnixMilli(ms).UTC(), CIRunID: parts[2]}, nil
+}

@@ -35,6 +35,9 @@ type NewBuild struct {
 	Tags []string `json:"tags"`
 	// SizeBytes is the image size in bytes (> 0).
 	SizeBytes int64 `json:"sizeBytes"`
+	// BudgetBytes is the image's size budget in force when the build was
+	// recorded (>= 1), or nil when the image has none.
+	BudgetBytes *int64 `json:"budgetBytes,omitempty"`
 	// Platform is os/arch[/variant], e.g. "linux/amd64".
 	Platform string `json:"platform"`
 	// GitSHA is the commit the image was built from (7 to 40 lowercase hex).
@@ -59,7 +62,7 @@ type Build struct {
 	RecordedAt time.Time `json:"recordedAt"`
 }
 
-// ImageSummary describes one image: how many builds it has and its latest.
+// ImageSummary describes one image for the overview.
 type ImageSummary struct {
 	// Image is the image name.
 	Image string `json:"image"`
@@ -69,6 +72,83 @@ type ImageSummary struct {
 	BuildCount int64 `json:"buildCount"`
 	// Latest is the most recently recorded build of the image.
 	Latest Build `json:"latest"`
+	// LastBuiltAt is when the newest build with outcome built was
+	// recorded, nil if the image was never built.
+	LastBuiltAt *time.Time `json:"lastBuiltAt"`
+	// LastReusedAt is when the newest build with outcome reused was
+	// recorded, nil if the image was never reused.
+	LastReusedAt *time.Time `json:"lastReusedAt"`
+	// Runs is the number of distinct CI runs with a build of the image.
+	Runs int64 `json:"runs"`
+	// RunsReused is the number of distinct CI runs that reused the image.
+	RunsReused int64 `json:"runsReused"`
+}
+
+// ImageFilter narrows the image overview.
+type ImageFilter struct {
+	// Project, when not empty, keeps only the images whose latest build
+	// belongs to this project.
+	Project string
+}
+
+// BuildFilter narrows the listing of an image's builds.
+type BuildFilter struct {
+	// Outcome, when not empty, keeps only the builds with this outcome.
+	Outcome Outcome
+}
+
+// SizePoint is one build of an image as a point of the size chart.
+type SizePoint struct {
+	RecordedAt  time.Time
+	SizeBytes   int64
+	BudgetBytes *int64
+	Digest      string
+	Outcome     Outcome
+	GitSHA      string
+}
+
+// Size history limits.
+const (
+	DefaultSizePoints = 200
+	MaxSizePoints     = 1000
+)
+
+// RunSummary sums up one CI run: every build recorded with its CI run id.
+type RunSummary struct {
+	// CIRunID identifies the run.
+	CIRunID string
+	// GitSHA is the commit of the run's newest build.
+	GitSHA string
+	// StartedAt and FinishedAt are the first and last RecordedAt.
+	StartedAt, FinishedAt time.Time
+	// Images is the number of build records of the run; Built and Reused
+	// split it by outcome.
+	Images, Built, Reused int64
+	// DurationMs is the sum of the builds' durations.
+	DurationMs int64
+}
+
+// Run is one CI run with its builds, ordered by project, then image.
+type Run struct {
+	RunSummary
+	Builds []Build
+}
+
+// RunPageRequest asks for one page of CI runs, newest first.
+type RunPageRequest struct {
+	// Limit is the page size, 1..MaxPageSize.
+	Limit int
+	// After, when non-nil, continues after the run it points at.
+	After *RunCursor
+}
+
+// RunPage is one page of CI runs, newest first.
+type RunPage struct {
+	// Runs holds up to Limit runs.
+	Runs []RunSummary
+	// Next points at the last run of the page when more runs follow, and is
+	// nil on the last page.
+	Next *RunCursor
 }
 
 // Paging limits for listing builds.
@@ -94,7 +174,8 @@ type BuildPage struct {
 	Next *Cursor
 }
 
-// ErrNotFound is returned by a Store when the requested image has no builds.
+// ErrNotFound is returned by a Store when the requested image has no builds
+// or the requested CI run is unknown.
 var ErrNotFound = errors.New("not found")
 
 // Store persists build records. Implementations must be safe for concurrent
@@ -103,11 +184,20 @@ type Store interface {
 	// AddBuild stores b (whose RecordedAt is already set) and returns it
 	// with its new ID.
 	AddBuild(ctx context.Context, b Build) (Build, error)
-	// Images summarizes every image, most recently recorded first.
-	Images(ctx context.Context) ([]ImageSummary, error)
-	// Builds returns one page of the builds of image, newest first, or
-	// ErrNotFound if the image has no builds at all.
-	Builds(ctx context.Context, image string, page PageRequest) (BuildPage, error)
+	// Images summarizes every image that passes filter, most recently
+	// recorded first.
+	Images(ctx context.Context, filter ImageFilter) ([]ImageSummary, error)
+	// Builds returns one page of the builds of image that pass filter,
+	// newest first, or ErrNotFound if the image has no builds at all.
+	Builds(ctx context.Context, image string, filter BuildFilter, page PageRequest) (BuildPage, error)
+	// Sizes returns the most recent limit builds of image as size points,
+	// oldest first, or ErrNotFound if the image has no builds.
+	Sizes(ctx context.Context, image string, limit int) ([]SizePoint, error)
+	// Runs returns one page of CI runs, newest first (by StartedAt, then
+	// CIRunID).
+	Runs(ctx context.Context, page RunPageRequest) (RunPage, error)
+	// Run returns one CI run with its builds, or ErrNotFound.
+	Run(ctx context.Context, ciRunID string) (Run, error)
 	// Ping checks that the store answers.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

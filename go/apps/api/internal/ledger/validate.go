@@ -67,7 +67,7 @@ func (b NewBuild) Validate() error {
 			f[field] = msg
 		}
 	}
-	set("project", validateProject(b.Project))
+	set("project", ValidateProject(b.Project))
 	set("image", ValidateImageName(b.Image))
 	switch {
 	case b.Digest == "":
@@ -78,6 +78,9 @@ func (b NewBuild) Validate() error {
 	validateTags(b.Tags, set)
 	if b.SizeBytes <= 0 {
 		set("sizeBytes", "must be an integer greater than 0")
+	}
+	if b.BudgetBytes != nil && *b.BudgetBytes < 1 {
+		set("budgetBytes", "must be an integer of 1 or more, or null (or left out) for no budget")
 	}
 	switch {
 	case b.Platform == "":
@@ -114,7 +117,9 @@ func (b NewBuild) Validate() error {
 	return &ValidationError{Fields: f}
 }
 
-func validateProject(p string) string {
+// ValidateProject checks that p is an Nx project name. It returns a
+// description of the problem, or "" when p is valid.
+func ValidateProject(p string) string {
 	switch {
 	case p == "":
 		return "is required"

@@ -119,6 +119,11 @@ func TestValidate(t *testing.T) {
 		{name: "outcome unknown", mutate: func(b *NewBuild) { b.Outcome = "cached" }, field: "outcome"},
 		{name: "outcome case", mutate: func(b *NewBuild) { b.Outcome = "Built" }, field: "outcome"},
 
+		{name: "budget set", mutate: func(b *NewBuild) { b.BudgetBytes = ptr(int64(20_000_000)) }},
+		{name: "budget one byte", mutate: func(b *NewBuild) { b.BudgetBytes = ptr(int64(1)) }},
+		{name: "budget zero", mutate: func(b *NewBuild) { b.BudgetBytes = ptr(int64(0)) }, field: "budgetBytes"},
+		{name: "budget negative", mutate: func(b *NewBuild) { b.BudgetBytes = ptr(int64(-5)) }, field: "budgetBytes"},
+
 		{name: "duration zero", mutate: func(b *NewBuild) { b.DurationMs = 0 }},
 		{name: "duration negative", mutate: func(b *NewBuild) { b.DurationMs = -1 }, field: "durationMs"},
 
@@ -186,4 +191,25 @@ func TestCursorRoundTrip(t *testing.T) {
 
 func encode(raw string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestRunCursorRoundTrip(t *testing.T) {
+	for _, id := range []string{"gh-42", "run:with:colons", "é 1"} {
+		c := RunCursor{StartedAt: time.Date(2025, 3, 4, 5, 6, 7, 891e6, time.UTC), CIRunID: id}
+		got, err := ParseRunCursor(c.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.StartedAt.Equal(c.StartedAt) || got.CIRunID != id {
+			t.Fatalf("round trip %+v, want %+v", got, c)
+		}
+	}
+	builds := Cursor{RecordedAt: time.UnixMilli(5), ID: 3}.String()
+	for _, bad := range []string{"", "!!!", builds, encode("r1:1:"), encode("r1:x:a"), encode("r1:-1:a"), encode("r1:1: padded"), encode("r2:1:a")} {
+		if _, err := ParseRunCursor(bad); !errors.Is(err, ErrInvalidCursor) {
+			t.Errorf("ParseRunCursor(%q) = %v, want ErrInvalidCursor", bad, err)
+		}
+	}
 }

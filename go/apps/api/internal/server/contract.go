@@ -19,17 +19,18 @@ func newBuildFromAPI(in apitypes.NewBuild) ledger.NewBuild {
 		ciRunID = *in.CiRunId
 	}
 	return ledger.NewBuild{
-		Project:    in.Project,
-		Image:      in.Image,
-		Digest:     in.Digest,
-		Tags:       in.Tags,
-		SizeBytes:  in.SizeBytes,
-		Platform:   in.Platform,
-		GitSHA:     in.GitSha,
-		NxHash:     in.NxHash,
-		Outcome:    ledger.Outcome(in.Outcome),
-		DurationMs: in.DurationMs,
-		CIRunID:    ciRunID,
+		Project:     in.Project,
+		Image:       in.Image,
+		Digest:      in.Digest,
+		Tags:        in.Tags,
+		SizeBytes:   in.SizeBytes,
+		BudgetBytes: in.BudgetBytes,
+		Platform:    in.Platform,
+		GitSHA:      in.GitSha,
+		NxHash:      in.NxHash,
+		Outcome:     ledger.Outcome(in.Outcome),
+		DurationMs:  in.DurationMs,
+		CIRunID:     ciRunID,
 	}
 }
 
@@ -41,19 +42,20 @@ func buildToAPI(b ledger.Build) apitypes.Build {
 		ciRunID = &b.CIRunID
 	}
 	return apitypes.Build{
-		Id:         b.ID,
-		Project:    b.Project,
-		Image:      b.Image,
-		Digest:     b.Digest,
-		Tags:       b.Tags,
-		SizeBytes:  b.SizeBytes,
-		Platform:   b.Platform,
-		GitSha:     b.GitSHA,
-		NxHash:     b.NxHash,
-		Outcome:    apitypes.Outcome(b.Outcome),
-		DurationMs: b.DurationMs,
-		CiRunId:    ciRunID,
-		RecordedAt: b.RecordedAt,
+		Id:          b.ID,
+		Project:     b.Project,
+		Image:       b.Image,
+		Digest:      b.Digest,
+		Tags:        b.Tags,
+		SizeBytes:   b.SizeBytes,
+		BudgetBytes: b.BudgetBytes,
+		Platform:    b.Platform,
+		GitSha:      b.GitSHA,
+		NxHash:      b.NxHash,
+		Outcome:     apitypes.Outcome(b.Outcome),
+		DurationMs:  b.DurationMs,
+		CiRunId:     ciRunID,
+		RecordedAt:  b.RecordedAt,
 	}
 }
 
@@ -71,10 +73,14 @@ func imageListToAPI(images []ledger.ImageSummary) apitypes.ImageList {
 	out := make([]apitypes.ImageSummary, 0, len(images))
 	for _, im := range images {
 		out = append(out, apitypes.ImageSummary{
-			Image:      im.Image,
-			Project:    im.Project,
-			BuildCount: im.BuildCount,
-			Latest:     buildToAPI(im.Latest),
+			Image:        im.Image,
+			Project:      im.Project,
+			BuildCount:   im.BuildCount,
+			Builds:       im.BuildCount,
+			Latest:       buildToAPI(im.Latest),
+			LastBuiltAt:  im.LastBuiltAt,
+			LastReusedAt: im.LastReusedAt,
+			Runs:         apitypes.ImageRunCounts{Total: im.Runs, Reused: im.RunsReused},
 		})
 	}
 	return apitypes.ImageList{Images: out}
@@ -89,4 +95,67 @@ func buildPageToAPI(p ledger.BuildPage) apitypes.BuildPage {
 		next = &s
 	}
 	return apitypes.BuildPage{Builds: buildsToAPI(p.Builds), NextCursor: next}
+}
+
+// sizeSeriesToAPI converts an image's size points (oldest first) to the
+// body of GET /api/v1/images/{image}/sizes.
+func sizeSeriesToAPI(image string, points []ledger.SizePoint) apitypes.SizeSeries {
+	out := make([]apitypes.SizePoint, 0, len(points))
+	for _, p := range points {
+		out = append(out, apitypes.SizePoint{
+			RecordedAt:  p.RecordedAt,
+			SizeBytes:   p.SizeBytes,
+			BudgetBytes: p.BudgetBytes,
+			Digest:      p.Digest,
+			Outcome:     apitypes.Outcome(p.Outcome),
+			GitSha:      p.GitSHA,
+		})
+	}
+	return apitypes.SizeSeries{Image: image, Points: out}
+}
+
+// runSummaryToAPI converts a CI run's summary.
+func runSummaryToAPI(r ledger.RunSummary) apitypes.RunSummary {
+	return apitypes.RunSummary{
+		CiRunId:    r.CIRunID,
+		GitSha:     r.GitSHA,
+		StartedAt:  r.StartedAt,
+		FinishedAt: r.FinishedAt,
+		Images:     r.Images,
+		Built:      r.Built,
+		Reused:     r.Reused,
+		DurationMs: r.DurationMs,
+	}
+}
+
+// runPageToAPI converts a page of runs to the body of GET /api/v1/runs;
+// nextCursor is null on the last page.
+func runPageToAPI(p ledger.RunPage) apitypes.RunPage {
+	runs := make([]apitypes.RunSummary, 0, len(p.Runs))
+	for _, r := range p.Runs {
+		runs = append(runs, runSummaryToAPI(r))
+	}
+	var next *string
+	if p.Next != nil {
+		s := p.Next.String()
+		next = &s
+	}
+	return apitypes.RunPage{Runs: runs, NextCursor: next}
+}
+
+// runToAPI converts a run and its builds to the body of
+// GET /api/v1/runs/{runId}.
+func runToAPI(r ledger.Run) apitypes.Run {
+	s := runSummaryToAPI(r.RunSummary)
+	return apitypes.Run{
+		CiRunId:    s.CiRunId,
+		GitSha:     s.GitSha,
+		StartedAt:  s.StartedAt,
+		FinishedAt: s.FinishedAt,
+		Images:     s.Images,
+		Built:      s.Built,
+		Reused:     s.Reused,
+		DurationMs: s.DurationMs,
+		Builds:     buildsToAPI(r.Builds),
+	}
 }

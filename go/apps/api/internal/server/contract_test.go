@@ -159,81 +159,108 @@ func TestConformsCatchesDrift(t *testing.T) {
 // decodes each answer, success or error, into the generated type the
 // contract names for it.
 func TestResponsesConformToContract(t *testing.T) {
-	api := newTestAPI(t, []string{token}, 1024)
-	get := func(path string) response { return api.do(t, http.MethodGet, path, nil, nil) }
-	expect := func(res response, status int) response {
-		t.Helper()
-		if res.status != status {
-			t.Fatalf("status %d, want %d: %s", res.status, status, res.body)
+	eachAPI(t, []string{token}, 1024, func(t *testing.T, api *testAPI) {
+		get := func(path string) response { return api.do(t, http.MethodGet, path, nil, nil) }
+		expect := func(res response, status int) response {
+			t.Helper()
+			if res.status != status {
+				t.Fatalf("status %d, want %d: %s", res.status, status, res.body)
+			}
+			return res
 		}
-		return res
-	}
 
-	health := decodeContract[apitypes.Health](t, "GET /healthz", expect(get("/healthz"), 200).body)
-	if health.Status != apitypes.HealthStatusOk || health.Version != "1.2.3" {
-		t.Fatalf("health %+v", health)
-	}
-	decodeContract[apitypes.Readiness](t, "GET /readyz", expect(get("/readyz"), 200).body)
-	decodeContract[apitypes.ImageList](t, "GET /api/v1/images (empty)", expect(get("/api/v1/images"), 200).body)
-
-	// POST: one build with every property, one without the optional ciRunId.
-	full := decodeContract[apitypes.Build](t, "POST /api/v1/builds",
-		expect(api.post(t, encode(t, validBuild("registry.example/ns/app", "v1"))), 201).body)
-	if full.CiRunId == nil || *full.CiRunId != "gh-42" || !full.Outcome.Valid() || full.Id != 1 {
-		t.Fatalf("created %+v", full)
-	}
-	minimal := validBuild("registry.example/ns/app", "v2")
-	delete(minimal, "ciRunId")
-	created := decodeContract[apitypes.Build](t, "POST /api/v1/builds without ciRunId",
-		expect(api.post(t, encode(t, minimal)), 201).body)
-	if created.CiRunId != nil {
-		t.Fatalf("ciRunId %q, want it left out", *created.CiRunId)
-	}
-	// The request body itself, as CI sends it, is a contract NewBuild.
-	decodeContract[apitypes.NewBuild](t, "request body", []byte(encode(t, validBuild("registry.example/ns/app"))))
-
-	images := decodeContract[apitypes.ImageList](t, "GET /api/v1/images",
-		expect(get("/api/v1/images"), 200).body)
-	if len(images.Images) != 1 || images.Images[0].BuildCount != 2 || images.Images[0].Latest.Id != created.Id {
-		t.Fatalf("images %+v", images)
-	}
-
-	base := "/api/v1/images/" + url.PathEscape("registry.example/ns/app") + "/builds"
-	first := decodeContract[apitypes.BuildPage](t, "GET builds, first page", expect(get(base+"?limit=1"), 200).body)
-	if len(first.Builds) != 1 || first.NextCursor == nil {
-		t.Fatalf("first page %+v", first)
-	}
-	last := decodeContract[apitypes.BuildPage](t, "GET builds, last page",
-		expect(get(base+"?limit=1&cursor="+url.QueryEscape(*first.NextCursor)), 200).body)
-	if len(last.Builds) != 1 || last.NextCursor != nil {
-		t.Fatalf("last page %+v", last)
-	}
-
-	// Every error the contract lists decodes into ErrorBody.
-	errorCases := []struct {
-		name   string
-		res    response
-		status int
-	}{
-		{"invalid_build", api.post(t, `{}`), 400},
-		{"invalid_json", api.post(t, `{"branch":"main"}`), 400},
-		{"unauthorized", api.do(t, "POST", "/api/v1/builds", map[string]string{"Content-Type": "application/json"}, strings.NewReader("{}")), 401},
-		{"body_too_large", api.post(t, encode(t, map[string]string{"ciRunId": strings.Repeat("x", 2000)})), 413},
-		{"unsupported_media_type", api.do(t, "POST", "/api/v1/builds", map[string]string{"Authorization": "Bearer " + token}, strings.NewReader("{}")), 415},
-		{"invalid_query", get(base + "?limit=0"), 400},
-		{"not_found", get("/api/v1/images/" + url.PathEscape("registry.example/ns/nope") + "/builds"), 404},
-	}
-	for _, tc := range errorCases {
-		expect(tc.res, tc.status)
-		body := decodeContract[apitypes.ErrorBody](t, tc.name, tc.res.body)
-		if body.Error.Code != tc.name || body.Error.Message == "" {
-			t.Fatalf("%s: error %+v", tc.name, body.Error)
+		health := decodeContract[apitypes.Health](t, "GET /healthz", expect(get("/healthz"), 200).body)
+		if health.Status != apitypes.HealthStatusOk || health.Version != "1.2.3" {
+			t.Fatalf("health %+v", health)
 		}
-	}
+		decodeContract[apitypes.Readiness](t, "GET /readyz", expect(get("/readyz"), 200).body)
+		decodeContract[apitypes.ImageList](t, "GET /api/v1/images (empty)", expect(get("/api/v1/images"), 200).body)
 
-	api.store.Close()
-	res := expect(get("/readyz"), http.StatusServiceUnavailable)
-	decodeContract[apitypes.ErrorBody](t, "GET /readyz (unavailable)", res.body)
+		// POST: one build with every property, one without the optional ciRunId.
+		full := decodeContract[apitypes.Build](t, "POST /api/v1/builds",
+			expect(api.post(t, encode(t, validBuild("registry.example/ns/app", "v1"))), 201).body)
+		if full.CiRunId == nil || *full.CiRunId != "gh-42" || !full.Outcome.Valid() || full.Id != 1 {
+			t.Fatalf("created %+v", full)
+		}
+		minimal := validBuild("registry.example/ns/app", "v2")
+		delete(minimal, "ciRunId")
+		created := decodeContract[apitypes.Build](t, "POST /api/v1/builds without ciRunId",
+			expect(api.post(t, encode(t, minimal)), 201).body)
+		if created.CiRunId != nil {
+			t.Fatalf("ciRunId %q, want it left out", *created.CiRunId)
+		}
+		// The request body itself, as CI sends it, is a contract NewBuild.
+		decodeContract[apitypes.NewBuild](t, "request body", []byte(encode(t, validBuild("registry.example/ns/app"))))
+
+		images := decodeContract[apitypes.ImageList](t, "GET /api/v1/images",
+			expect(get("/api/v1/images"), 200).body)
+		if len(images.Images) != 1 || images.Images[0].BuildCount != 2 || images.Images[0].Latest.Id != created.Id {
+			t.Fatalf("images %+v", images)
+		}
+
+		base := "/api/v1/images/" + url.PathEscape("registry.example/ns/app") + "/builds"
+		first := decodeContract[apitypes.BuildPage](t, "GET builds, first page", expect(get(base+"?limit=1"), 200).body)
+		if len(first.Builds) != 1 || first.NextCursor == nil {
+			t.Fatalf("first page %+v", first)
+		}
+		last := decodeContract[apitypes.BuildPage](t, "GET builds, last page",
+			expect(get(base+"?limit=1&cursor="+url.QueryEscape(*first.NextCursor)), 200).body)
+		if len(last.Builds) != 1 || last.NextCursor != nil {
+			t.Fatalf("last page %+v", last)
+		}
+
+		filtered := decodeContract[apitypes.ImageList](t, "GET /api/v1/images?project=api",
+			expect(get("/api/v1/images?project=api"), 200).body)
+		if len(filtered.Images) != 1 || filtered.Images[0].Builds != 2 || filtered.Images[0].Runs.Total != 1 {
+			t.Fatalf("filtered images %+v", filtered)
+		}
+		decodeContract[apitypes.BuildPage](t, "GET builds?outcome=reused", expect(get(base+"?outcome=reused"), 200).body)
+		sizesPath := "/api/v1/images/" + url.PathEscape("registry.example/ns/app") + "/sizes"
+		series := decodeContract[apitypes.SizeSeries](t, "GET sizes", expect(get(sizesPath), 200).body)
+		if len(series.Points) != 2 || series.Points[0].BudgetBytes != nil {
+			t.Fatalf("series %+v", series)
+		}
+		runs := decodeContract[apitypes.RunPage](t, "GET /api/v1/runs", expect(get("/api/v1/runs"), 200).body)
+		if len(runs.Runs) != 1 || runs.Runs[0].CiRunId != "gh-42" || runs.NextCursor != nil {
+			t.Fatalf("runs %+v", runs)
+		}
+		run := decodeContract[apitypes.Run](t, "GET /api/v1/runs/gh-42", expect(get("/api/v1/runs/gh-42"), 200).body)
+		if len(run.Builds) != 1 || run.Images != 1 {
+			t.Fatalf("run %+v", run)
+		}
+
+		// Every error the contract lists decodes into ErrorBody.
+		errorCases := []struct {
+			name   string
+			res    response
+			status int
+		}{
+			{"invalid_build", api.post(t, `{}`), 400},
+			{"invalid_json", api.post(t, `{"branch":"main"}`), 400},
+			{"unauthorized", api.do(t, "POST", "/api/v1/builds", map[string]string{"Content-Type": "application/json"}, strings.NewReader("{}")), 401},
+			{"body_too_large", api.post(t, encode(t, map[string]string{"ciRunId": strings.Repeat("x", 2000)})), 413},
+			{"unsupported_media_type", api.do(t, "POST", "/api/v1/builds", map[string]string{"Authorization": "Bearer " + token}, strings.NewReader("{}")), 415},
+			{"invalid_query", get(base + "?limit=0"), 400},
+			{"not_found", get("/api/v1/images/" + url.PathEscape("registry.example/ns/nope") + "/builds"), 404},
+			{"invalid_query", get("/api/v1/images?project=-x"), 400},
+			{"invalid_query", get(base + "?outcome=cached"), 400},
+			{"invalid_query", get(sizesPath + "?limit=1001"), 400},
+			{"not_found", get("/api/v1/images/" + url.PathEscape("registry.example/ns/nope") + "/sizes"), 404},
+			{"invalid_query", get("/api/v1/runs?cursor=x"), 400},
+			{"not_found", get("/api/v1/runs/nope"), 404},
+		}
+		for _, tc := range errorCases {
+			expect(tc.res, tc.status)
+			body := decodeContract[apitypes.ErrorBody](t, tc.name, tc.res.body)
+			if body.Error.Code != tc.name || body.Error.Message == "" {
+				t.Fatalf("%s: error %+v", tc.name, body.Error)
+			}
+		}
+
+		api.store.Close()
+		res := expect(get("/readyz"), http.StatusServiceUnavailable)
+		decodeContract[apitypes.ErrorBody](t, "GET /readyz (unavailable)", res.body)
+	})
 }
 
 // assertAllSet fails for every field of v (a struct, recursively through
@@ -274,7 +301,7 @@ func TestConversionsCarryEveryField(t *testing.T) {
 		ID: 7,
 		NewBuild: ledger.NewBuild{
 			Project: "api", Image: "registry.example/ns/app", Digest: "sha256:" + strings.Repeat("ab", 32),
-			Tags: []string{"main"}, SizeBytes: 10, Platform: "linux/amd64", GitSHA: "3f2c1ab", NxHash: "1",
+			Tags: []string{"main"}, SizeBytes: 10, BudgetBytes: ptr(int64(20)), Platform: "linux/amd64", GitSHA: "3f2c1ab", NxHash: "1",
 			Outcome: ledger.OutcomeReused, DurationMs: 3, CIRunID: "run",
 		},
 		RecordedAt: t0,
@@ -282,8 +309,28 @@ func TestConversionsCarryEveryField(t *testing.T) {
 	assertAllSet(t, "ledger.Build fixture", stored)
 
 	assertAllSet(t, "buildToAPI", buildToAPI(stored))
-	list := imageListToAPI([]ledger.ImageSummary{{Image: "registry.example/ns/app", Project: "api", BuildCount: 1, Latest: stored}})
+	summary := ledger.ImageSummary{Image: "registry.example/ns/app", Project: "api", BuildCount: 1, Latest: stored,
+		LastBuiltAt: &t0, LastReusedAt: &t0, Runs: 2, RunsReused: 1}
+	assertAllSet(t, "ledger.ImageSummary fixture", summary)
+	list := imageListToAPI([]ledger.ImageSummary{summary})
 	assertAllSet(t, "imageListToAPI", list.Images[0])
+
+	point := ledger.SizePoint{RecordedAt: t0, SizeBytes: 10, BudgetBytes: ptr(int64(20)), Digest: stored.Digest,
+		Outcome: ledger.OutcomeBuilt, GitSHA: "3f2c1ab"}
+	assertAllSet(t, "ledger.SizePoint fixture", point)
+	series := sizeSeriesToAPI("registry.example/ns/app", []ledger.SizePoint{point})
+	assertAllSet(t, "sizeSeriesToAPI", series.Points[0])
+
+	runSummary := ledger.RunSummary{CIRunID: "run", GitSHA: "3f2c1ab", StartedAt: t0, FinishedAt: t0.Add(time.Second),
+		Images: 3, Built: 1, Reused: 2, DurationMs: 9}
+	assertAllSet(t, "ledger.RunSummary fixture", runSummary)
+	runCursor := ledger.RunCursorAt(runSummary)
+	runs := runPageToAPI(ledger.RunPage{Runs: []ledger.RunSummary{runSummary}, Next: &runCursor})
+	assertAllSet(t, "runPageToAPI", runs)
+	assertAllSet(t, "runPageToAPI runs", runs.Runs[0])
+	run := runToAPI(ledger.Run{RunSummary: runSummary, Builds: []ledger.Build{stored}})
+	assertAllSet(t, "runToAPI", run)
+	assertAllSet(t, "runToAPI builds", run.Builds[0])
 	page := buildPageToAPI(ledger.BuildPage{Builds: []ledger.Build{stored}, Next: &cursor})
 	assertAllSet(t, "buildPageToAPI", page)
 	assertAllSet(t, "buildPageToAPI builds", page.Builds[0])
@@ -294,7 +341,7 @@ func TestConversionsCarryEveryField(t *testing.T) {
 	in := buildToAPI(stored)
 	body := apitypes.NewBuild{
 		Project: in.Project, Image: in.Image, Digest: in.Digest, Tags: in.Tags, SizeBytes: in.SizeBytes,
-		Platform: in.Platform, GitSha: in.GitSha, NxHash: in.NxHash, Outcome: in.Outcome,
+		BudgetBytes: in.BudgetBytes, Platform: in.Platform, GitSha: in.GitSha, NxHash: in.NxHash, Outcome: in.Outcome,
 		DurationMs: in.DurationMs, CiRunId: in.CiRunId,
 	}
 	assertAllSet(t, "apitypes.NewBuild fixture", body)
@@ -311,6 +358,12 @@ func TestConversionsCarryEveryField(t *testing.T) {
 	}
 	if b, _ := json.Marshal(imageListToAPI(nil)); string(b) != `{"images":[]}` {
 		t.Errorf("empty image list %s", b)
+	}
+	if b, _ := json.Marshal(runPageToAPI(ledger.RunPage{})); string(b) != `{"runs":[],"nextCursor":null}` {
+		t.Errorf("empty run page %s", b)
+	}
+	if b, _ := json.Marshal(sizeSeriesToAPI("a", nil)); string(b) != `{"image":"a","points":[]}` {
+		t.Errorf("empty series %s", b)
 	}
 }
 

@@ -3,9 +3,9 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"slipway/apps/api/internal/apitypes"
@@ -71,9 +71,16 @@ func (s *Server) handleCreateBuild(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusCreated, buildToAPI(b))
 }
 
-// handleListImages lists every image with its latest build.
+// handleListImages lists every image (of one project, with ?project=)
+// with its latest build, last built/reused times and counts.
 func (s *Server) handleListImages(w http.ResponseWriter, r *http.Request) {
-	images, err := s.store.Images(r.Context())
+	q := newQueryParams(r)
+	filter := ledger.ImageFilter{Project: q.project()}
+	if e := q.err(); e != nil {
+		httpx.WriteError(w, e)
+		return
+	}
+	images, err := s.store.Images(r.Context(), filter)
 	if err != nil {
 		s.internalError(w, r, err)
 		return
@@ -81,50 +88,98 @@ func (s *Server) handleListImages(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusOK, imageListToAPI(images))
 }
 
-// handleListBuilds pages through one image's builds, newest first.
+// handleListBuilds pages through one image's builds, newest first,
+// optionally of one outcome.
 func (s *Server) handleListBuilds(w http.ResponseWriter, r *http.Request) {
 	image := r.PathValue("image")
-	q := r.URL.Query()
-	page := ledger.PageRequest{Limit: ledger.DefaultPageSize}
-	fields := map[string]string{}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > ledger.MaxPageSize {
-			fields["limit"] = "must be an integer from 1 to " + strconv.Itoa(ledger.MaxPageSize)
-		}
-		page.Limit = n
-	}
-	if v := q.Get("cursor"); v != "" {
-		c, err := ledger.ParseCursor(v)
-		if err != nil {
-			fields["cursor"] = "is not a valid cursor; pass nextCursor from the previous page unchanged"
-		}
-		page.After = &c
-	}
-	if len(fields) > 0 {
-		httpx.WriteError(w, &httpx.Error{
-			Status:  http.StatusBadRequest,
-			Code:    codeInvalidQuery,
-			Message: "The query parameters are invalid; see fields for details.",
-			Fields:  fields,
-		})
+	q := newQueryParams(r)
+	filter := ledger.BuildFilter{Outcome: q.outcome()}
+	page := ledger.PageRequest{Limit: q.limit(ledger.DefaultPageSize, ledger.MaxPageSize), After: cursor(q, ledger.ParseCursor)}
+	if e := q.err(); e != nil {
+		httpx.WriteError(w, e)
 		return
 	}
-	// A name that is not a valid image name cannot have builds.
-	if msg := ledger.ValidateImageName(image); msg != "" {
-		httpx.Errorf(w, http.StatusNotFound, httpx.CodeNotFound, "No builds are recorded for image %q.", image)
+	if !s.knownImageName(w, image) {
 		return
 	}
-	res, err := s.store.Builds(r.Context(), image, page)
-	if errors.Is(err, ledger.ErrNotFound) {
-		httpx.Errorf(w, http.StatusNotFound, httpx.CodeNotFound, "No builds are recorded for image %q.", image)
-		return
-	}
-	if err != nil {
-		s.internalError(w, r, err)
+	res, err := s.store.Builds(r.Context(), image, filter, page)
+	if s.storeError(w, r, err, imageNotFound(image)) {
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, buildPageToAPI(res))
+}
+
+// handleListSizes answers an image's size history, oldest point first.
+func (s *Server) handleListSizes(w http.ResponseWriter, r *http.Request) {
+	image := r.PathValue("image")
+	q := newQueryParams(r)
+	limit := q.limit(ledger.DefaultSizePoints, ledger.MaxSizePoints)
+	if e := q.err(); e != nil {
+		httpx.WriteError(w, e)
+		return
+	}
+	if !s.knownImageName(w, image) {
+		return
+	}
+	points, err := s.store.Sizes(r.Context(), image, limit)
+	if s.storeError(w, r, err, imageNotFound(image)) {
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, sizeSeriesToAPI(image, points))
+}
+
+// handleListRuns pages through CI runs, newest first.
+func (s *Server) handleListRuns(w http.ResponseWriter, r *http.Request) {
+	q := newQueryParams(r)
+	page := ledger.RunPageRequest{Limit: q.limit(ledger.DefaultPageSize, ledger.MaxPageSize), After: cursor(q, ledger.ParseRunCursor)}
+	if e := q.err(); e != nil {
+		httpx.WriteError(w, e)
+		return
+	}
+	res, err := s.store.Runs(r.Context(), page)
+	if s.storeError(w, r, err, nil) {
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, runPageToAPI(res))
+}
+
+// handleGetRun answers one CI run with its builds.
+func (s *Server) handleGetRun(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("runId")
+	run, err := s.store.Run(r.Context(), id)
+	if s.storeError(w, r, err, httpx.NewError(http.StatusNotFound, httpx.CodeNotFound, fmt.Sprintf("No CI run %q is recorded.", id))) {
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, runToAPI(run))
+}
+
+// knownImageName answers 404 and returns false when image is not a valid
+// image name: such a name cannot have builds.
+func (s *Server) knownImageName(w http.ResponseWriter, image string) bool {
+	if ledger.ValidateImageName(image) != "" {
+		httpx.WriteError(w, imageNotFound(image))
+		return false
+	}
+	return true
+}
+
+// imageNotFound is the 404 for an image without builds.
+func imageNotFound(image string) *httpx.Error {
+	return httpx.NewError(http.StatusNotFound, httpx.CodeNotFound, fmt.Sprintf("No builds are recorded for image %q.", image))
+}
+
+// storeError answers a store error, if any, and reports whether it did:
+// notFound for ledger.ErrNotFound, 500 otherwise.
+func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error, notFound *httpx.Error) bool {
+	switch {
+	case err == nil:
+		return false
+	case notFound != nil && errors.Is(err, ledger.ErrNotFound):
+		httpx.WriteError(w, notFound)
+	default:
+		s.internalError(w, r, err)
+	}
+	return true
 }
 
 // internalError logs err and answers 500 without leaking details.

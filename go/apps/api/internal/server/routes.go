@@ -25,6 +25,10 @@ func (s *Server) routes() http.Handler {
 	// {image} is one path segment: clients send the image name with
 	// encodeURIComponent, so "/" arrives as %2F and PathValue decodes it.
 	mux.HandleFunc("GET /api/v1/images/{image}/builds", s.handleListBuilds)
+	mux.HandleFunc("GET /api/v1/images/{image}/sizes", s.handleListSizes)
+	mux.HandleFunc("GET /api/v1/runs", s.handleListRuns)
+	// {runId} is one path segment too, sent with encodeURIComponent.
+	mux.HandleFunc("GET /api/v1/runs/{runId}", s.handleGetRun)
 
 	return httpx.Chain(httpx.JSONErrors(mux),
 		httpx.LogRequests(s.log),

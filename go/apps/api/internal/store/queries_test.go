@@ -1,0 +1,336 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"slipway/apps/api/internal/ledger"
+)
+
+// runBuild is a build of image in CI run runID with outcome, at t0+minute.
+func runBuild(image, runID string, outcome ledger.Outcome, minute int) ledger.Build {
+	b := build(image, t0.Add(time.Duration(minute)*time.Minute))
+	b.CIRunID, b.Outcome = runID, outcome
+	return b
+}
+
+func TestImages(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		images, err := s.Images(ctx, ledger.ImageFilter{})
+		if err != nil || images == nil || len(images) != 0 {
+			t.Fatalf("empty store: %v %#v", err, images)
+		}
+
+		const built, reused = ledger.OutcomeBuilt, ledger.OutcomeReused
+		mustAdd(t, s, runBuild("r.example/web", "run1", built, 0))
+		mustAdd(t, s, runBuild("r.example/api", "run1", built, 1))
+		mustAdd(t, s, runBuild("r.example/web", "run2", reused, 10))
+		mustAdd(t, s, runBuild("r.example/api", "run2", built, 11))
+		mustAdd(t, s, runBuild("r.example/web", "run3", reused, 20))
+		mustAdd(t, s, runBuild("r.example/web", "run3", reused, 21)) // a retry in the same run
+		webLatest := runBuild("r.example/web", "", built, 30)         // a local build
+		webLatest.Project = "web"
+		webLatest = mustAdd(t, s, webLatest)
+		cache := mustAdd(t, s, runBuild("r.example/cache", "run0", reused, -60))
+		// Same timestamp as the api build of run2: the higher id is the later one.
+		apiTie := mustAdd(t, s, runBuild("r.example/api", "run2", reused, 11))
+
+		at := func(minute int) *time.Time { v := t0.Add(time.Duration(minute) * time.Minute); return &v }
+		tests := []struct {
+			name   string
+			filter ledger.ImageFilter
+			want   []ledger.ImageSummary
+		}{
+			{name: "all", want: []ledger.ImageSummary{
+				{Image: "r.example/web", Project: "web", BuildCount: 5, Latest: webLatest, LastBuiltAt: at(30), LastReusedAt: at(21), Runs: 3, RunsReused: 2},
+				{Image: "r.example/api", Project: "api", BuildCount: 3, Latest: apiTie, LastBuiltAt: at(11), LastReusedAt: at(11), Runs: 2, RunsReused: 1},
+				{Image: "r.example/cache", Project: "api", BuildCount: 1, Latest: cache, LastReusedAt: at(-60), Runs: 1, RunsReused: 1},
+			}},
+			{name: "project web", filter: ledger.ImageFilter{Project: "web"}, want: []ledger.ImageSummary{
+				{Image: "r.example/web", Project: "web", BuildCount: 5, Latest: webLatest, LastBuiltAt: at(30), LastReusedAt: at(21), Runs: 3, RunsReused: 2},
+			}},
+			{name: "project api", filter: ledger.ImageFilter{Project: "api"}, want: []ledger.ImageSummary{
+				{Image: "r.example/api", Project: "api", BuildCount: 3, Latest: apiTie, LastBuiltAt: at(11), LastReusedAt: at(11), Runs: 2, RunsReused: 1},
+				{Image: "r.example/cache", Project: "api", BuildCount: 1, Latest: cache, LastReusedAt: at(-60), Runs: 1, RunsReused: 1},
+			}},
+			{name: "unknown project", filter: ledger.ImageFilter{Project: "nope"}, want: []ledger.ImageSummary{}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := s.Images(ctx, tt.filter)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprintf("%+v", show(got)) != fmt.Sprintf("%+v", show(tt.want)) {
+					t.Fatalf("images\n got %+v\nwant %+v", show(got), show(tt.want))
+				}
+			})
+		}
+	})
+}
+
+// show makes image summaries comparable as text (times by value).
+func show(images []ledger.ImageSummary) []string {
+	out := []string{}
+	str := func(t *time.Time) string {
+		if t == nil {
+			return "nil"
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	for _, im := range images {
+		out = append(out, fmt.Sprintf("%s %s builds=%d latest=%d built=%s reused=%s runs=%d/%d",
+			im.Image, im.Project, im.BuildCount, im.Latest.ID, str(im.LastBuiltAt), str(im.LastReusedAt), im.Runs, im.RunsReused))
+	}
+	return out
+}
+
+func TestBuildsPaging(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		const image = "r.example/ns/app"
+		var all []ledger.Build
+		for i := range 9 {
+			// Builds share timestamps to exercise the id tie-break;
+			// insertion order is deliberately not time order.
+			b := build(image, t0.Add(time.Duration((i*5)%7/2)*time.Second), fmt.Sprintf("b%d", i))
+			if i%3 == 0 {
+				b.Outcome = ledger.OutcomeReused
+			}
+			all = append(all, mustAdd(t, s, b))
+		}
+		mustAdd(t, s, build("r.example/ns/other", t0.Add(time.Hour)))
+
+		newestFirst := slices.Clone(all)
+		slices.SortFunc(newestFirst, func(a, b ledger.Build) int {
+			if c := b.RecordedAt.Compare(a.RecordedAt); c != 0 {
+				return c
+			}
+			return int(b.ID - a.ID)
+		})
+		only := func(o ledger.Outcome) []ledger.Build {
+			return slices.DeleteFunc(slices.Clone(newestFirst), func(b ledger.Build) bool { return b.Outcome != o })
+		}
+		for _, filter := range []ledger.BuildFilter{{}, {Outcome: ledger.OutcomeBuilt}, {Outcome: ledger.OutcomeReused}} {
+			want := newestFirst
+			if filter.Outcome != "" {
+				want = only(filter.Outcome)
+			}
+			for _, limit := range []int{1, 2, 3, 9, 100} {
+				t.Run(fmt.Sprintf("outcome=%s/limit=%d", filter.Outcome, limit), func(t *testing.T) {
+					var got []int64
+					var after *ledger.Cursor
+					pages := 0
+					for {
+						page, err := s.Builds(ctx, image, filter, ledger.PageRequest{Limit: limit, After: after})
+						if err != nil {
+							t.Fatal(err)
+						}
+						pages++
+						if len(page.Builds) > limit {
+							t.Fatalf("page of %d > limit", len(page.Builds))
+						}
+						for _, b := range page.Builds {
+							got = append(got, b.ID)
+						}
+						if page.Next == nil {
+							break
+						}
+						// Round-trip the cursor through its opaque form.
+						c, err := ledger.ParseCursor(page.Next.String())
+						if err != nil {
+							t.Fatal(err)
+						}
+						after = &c
+						if pages > 20 {
+							t.Fatal("too many pages")
+						}
+					}
+					if wantPages := max(1, (len(want)+limit-1)/limit); pages != wantPages {
+						t.Errorf("pages = %d, want %d", pages, wantPages)
+					}
+					var wantIDs []int64
+					for _, b := range want {
+						wantIDs = append(wantIDs, b.ID)
+					}
+					if !slices.Equal(got, wantIDs) {
+						t.Fatalf("ids %v, want %v", got, wantIDs)
+					}
+				})
+			}
+		}
+	})
+}
+
+func TestBuildsErrors(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		b := mustAdd(t, s, build("r.example/a", t0))
+		all := ledger.BuildFilter{}
+
+		if _, err := s.Builds(ctx, "r.example/missing", all, ledger.PageRequest{Limit: 10}); !errors.Is(err, ledger.ErrNotFound) {
+			t.Fatalf("unknown image: %v", err)
+		}
+		// Past the end of a known image, or nothing with the outcome: an
+		// empty page, not 404.
+		c := ledger.CursorAt(b)
+		page, err := s.Builds(ctx, "r.example/a", all, ledger.PageRequest{Limit: 10, After: &c})
+		if err != nil || len(page.Builds) != 0 || page.Next != nil {
+			t.Fatalf("past the end: %v %+v", err, page)
+		}
+		page, err = s.Builds(ctx, "r.example/a", ledger.BuildFilter{Outcome: ledger.OutcomeReused}, ledger.PageRequest{Limit: 10})
+		if err != nil || len(page.Builds) != 0 {
+			t.Fatalf("no reused builds: %v %+v", err, page)
+		}
+		for _, limit := range []int{0, -1, ledger.MaxPageSize + 1} {
+			if _, err := s.Builds(ctx, "r.example/a", all, ledger.PageRequest{Limit: limit}); err == nil {
+				t.Errorf("limit %d accepted", limit)
+			}
+		}
+	})
+}
+
+func TestSizes(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		const image = "r.example/ns/app"
+		for i := range 6 {
+			b := build(image, t0.Add(time.Duration(i)*time.Minute))
+			b.SizeBytes = int64(1000 + i)
+			b.GitSHA = fmt.Sprintf("abcdef%d", i)
+			if i%2 == 1 {
+				b.BudgetBytes = ptr(int64(5000))
+				b.Outcome = ledger.OutcomeReused
+			}
+			mustAdd(t, s, b)
+		}
+		mustAdd(t, s, build("r.example/ns/other", t0.Add(time.Hour)))
+
+		tests := []struct {
+			limit int
+			sizes []int64
+		}{
+			{limit: 1, sizes: []int64{1005}},
+			{limit: 3, sizes: []int64{1003, 1004, 1005}},
+			{limit: 1000, sizes: []int64{1000, 1001, 1002, 1003, 1004, 1005}},
+		}
+		for _, tt := range tests {
+			points, err := s.Sizes(ctx, image, tt.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sizes []int64
+			for i, p := range points {
+				sizes = append(sizes, p.SizeBytes)
+				n := p.SizeBytes - 1000
+				odd := n%2 == 1
+				if (p.BudgetBytes != nil) != odd || (p.Outcome == ledger.OutcomeReused) != odd ||
+					p.GitSHA != fmt.Sprintf("abcdef%d", n) || !p.RecordedAt.Equal(t0.Add(time.Duration(n)*time.Minute)) {
+					t.Errorf("limit %d: point %d = %+v", tt.limit, i, p)
+				}
+			}
+			if !slices.Equal(sizes, tt.sizes) {
+				t.Errorf("limit %d: sizes %v, want %v (oldest first)", tt.limit, sizes, tt.sizes)
+			}
+		}
+		if _, err := s.Sizes(ctx, "r.example/none", 10); !errors.Is(err, ledger.ErrNotFound) {
+			t.Fatalf("unknown image: %v", err)
+		}
+		for _, limit := range []int{0, ledger.MaxSizePoints + 1} {
+			if _, err := s.Sizes(ctx, image, limit); err == nil {
+				t.Errorf("limit %d accepted", limit)
+			}
+		}
+	})
+}
+
+func TestRuns(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		page, err := s.Runs(ctx, ledger.RunPageRequest{Limit: 5})
+		if err != nil || page.Runs == nil || len(page.Runs) != 0 || page.Next != nil {
+			t.Fatalf("no runs: %v %+v", err, page)
+		}
+		// Five runs; runB and runC start at the same time (tie on the id).
+		add := func(image, project, runID string, outcome ledger.Outcome, minute int, duration int64, sha string) {
+			b := runBuild(image, runID, outcome, minute)
+			b.Project, b.DurationMs, b.GitSHA = project, duration, sha
+			mustAdd(t, s, b)
+		}
+		add("r.example/web", "web", "runa", ledger.OutcomeBuilt, 0, 100, "aaaaaa1")
+		add("r.example/api", "api", "runa", ledger.OutcomeBuilt, 2, 200, "aaaaaa1")
+		add("r.example/web", "web", "runb", ledger.OutcomeReused, 10, 5, "bbbbbb1")
+		add("r.example/web", "web", "runc", ledger.OutcomeReused, 10, 6, "cccccc1")
+		add("r.example/api", "api", "runb", ledger.OutcomeBuilt, 13, 300, "bbbbbb2")
+		add("r.example/cache", "cache", "runb", ledger.OutcomeReused, 12, 7, "bbbbbb3")
+		add("r.example/web", "web", "rund", ledger.OutcomeBuilt, 20, 50, "dddddd1")
+		add("r.example/web", "web", "", ledger.OutcomeBuilt, 25, 50, "eeeeee1") // local: in no run
+		add("r.example/web", "web", "rune", ledger.OutcomeReused, 30, 1, "eeeeee2")
+
+		runB := ledger.RunSummary{CIRunID: "runb", GitSHA: "bbbbbb2", StartedAt: t0.Add(10 * time.Minute),
+			FinishedAt: t0.Add(13 * time.Minute), Images: 3, Built: 1, Reused: 2, DurationMs: 312}
+		var all []ledger.RunSummary
+		var after *ledger.RunCursor
+		for pages := 1; ; pages++ {
+			page, err := s.Runs(ctx, ledger.RunPageRequest{Limit: 2, After: after})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Runs) > 2 || pages > 3 {
+				t.Fatalf("page %d: %+v", pages, page)
+			}
+			all = append(all, page.Runs...)
+			if page.Next == nil {
+				if pages != 3 {
+					t.Fatalf("%d pages, want 3", pages)
+				}
+				break
+			}
+			c, err := ledger.ParseRunCursor(page.Next.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			after = &c
+		}
+		var ids []string
+		for _, r := range all {
+			ids = append(ids, r.CIRunID)
+		}
+		if want := []string{"rune", "rund", "runc", "runb", "runa"}; !slices.Equal(ids, want) {
+			t.Fatalf("runs %v, want %v", ids, want)
+		}
+		if got := all[3]; fmt.Sprint(got) != fmt.Sprint(runB) {
+			t.Fatalf("runb\n got %+v\nwant %+v", got, runB)
+		}
+
+		run, err := s.Run(ctx, "runb")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(run.RunSummary) != fmt.Sprint(runB) {
+			t.Fatalf("run summary %+v", run.RunSummary)
+		}
+		var order []string
+		for _, b := range run.Builds {
+			order = append(order, b.Project+" "+b.Image)
+		}
+		if want := []string{"api r.example/api", "cache r.example/cache", "web r.example/web"}; !slices.Equal(order, want) {
+			t.Fatalf("run builds %v, want %v", order, want)
+		}
+		for _, id := range []string{"nope", ""} {
+			if _, err := s.Run(ctx, id); !errors.Is(err, ledger.ErrNotFound) {
+				t.Errorf("run %q: %v", id, err)
+			}
+		}
+		for _, limit := range []int{0, ledger.MaxPageSize + 1} {
+			if _, err := s.Runs(ctx, ledger.RunPageRequest{Limit: limit}); err == nil {
+				t.Errorf("limit %d accepted", limit)
+			}
+		}
+	})
+}

@@ -1,0 +1,167 @@
+// Package store implements ledger.Store on SQL: PostgreSQL (through pgx)
+// when a database URL is configured, for a team's shared ledger, and an
+// embedded SQLite database (modernc.org/sqlite, pure Go, no cgo) otherwise.
+// The queries are shared; dialect.go holds the few differences, and each
+// dialect has its own copy of every migration (migrations/<dialect>/),
+// applied by Open.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// FileName is the SQLite database file created inside the data directory.
+const FileName = "ledger.db"
+
+// busyTimeout is how long a SQLite connection waits for a lock before
+// failing with SQLITE_BUSY.
+const busyTimeout = 5 * time.Second
+
+// Config says where the ledger is stored.
+type Config struct {
+	// DatabaseURL, when set, is a PostgreSQL connection URL
+	// (postgres://user:pass@host:5432/db?sslmode=disable) or DSN.
+	DatabaseURL string
+	// DataDir holds the SQLite database when DatabaseURL is empty; created
+	// if missing.
+	DataDir string
+}
+
+// Store is a ledger.Store backed by SQLite or PostgreSQL.
+type Store struct {
+	db      *sql.DB
+	dialect dialect
+}
+
+// Open opens the database cfg names and applies pending migrations. logger
+// receives a line per applied migration (nil discards).
+func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Store, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	var (
+		db    *sql.DB
+		where string
+		err   error
+		d     dialect
+	)
+	if cfg.DatabaseURL != "" {
+		d, where = postgresDialect, redactURL(cfg.DatabaseURL)
+		db, err = openPostgres(ctx, cfg.DatabaseURL)
+	} else {
+		d, where = sqliteDialect, filepath.Join(cfg.DataDir, FileName)
+		db, err = openSQLite(ctx, cfg.DataDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	migrations, err := loadMigrations(migrationFiles, "migrations/"+d.name)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load migrations: %w", err)
+	}
+	applied, err := migrate(ctx, db, d, migrations)
+	for _, v := range applied {
+		logger.Info("applied migration", slog.String("version", v), slog.String("db", where))
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate %s: %w", where, err)
+	}
+	return &Store{db: db, dialect: d}, nil
+}
+
+// openSQLite opens (or creates) dataDir/ledger.db in WAL mode.
+func openSQLite(ctx context.Context, dataDir string) (*sql.DB, error) {
+	if strings.ContainsRune(dataDir, '?') {
+		return nil, fmt.Errorf("data directory %q: must not contain '?'", dataDir)
+	}
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	path := filepath.Join(dataDir, FileName)
+	// _txlock=immediate: every transaction here writes, so take the write
+	// lock up front instead of failing on a lock upgrade.
+	dsn := path + "?_txlock=immediate" +
+		"&_pragma=busy_timeout(" + fmt.Sprint(busyTimeout.Milliseconds()) + ")" +
+		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(NORMAL)" +
+		"&_pragma=foreign_keys(1)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// openPostgres connects to the PostgreSQL database at databaseURL.
+func openPostgres(ctx context.Context, databaseURL string) (*sql.DB, error) {
+	where := redactURL(databaseURL)
+	db, err := sql.Open("pgx", databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", where, err)
+	}
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(8)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s: %w (is PostgreSQL running, and is DATABASE_URL right?)", where, err)
+	}
+	return db, nil
+}
+
+// redactURL hides the password of a database URL for logs and errors.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" {
+		return "postgres database"
+	}
+	return u.Redacted()
+}
+
+// Dialect names the database the store runs on: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect.name }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.db.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
+}
+
+// query runs a query written with "?" placeholders.
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.db.QueryContext(ctx, s.dialect.sql(query), args...)
+}
+
+// queryRow runs a one-row query written with "?" placeholders.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.db.QueryRowContext(ctx, s.dialect.sql(query), args...)
+}
+
+// errNoRows reports whether err means that a one-row query found nothing.
+func errNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
