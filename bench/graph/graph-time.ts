@@ -24,7 +24,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { copyWorkspace } from '../../tools/images/src/testing/workspace-copy';
+import { copyWorkspace } from '@slipway/testing/src/workspace-copy';
 
 const SELF = __filename;
 const repoRoot = resolve(__dirname, '../..');
@@ -80,9 +80,9 @@ async function childGoDeps(runs: number): Promise<void> {
   };
   const pluginFile = join(root, 'tools/nx-go/src/plugin.ts');
   // A fresh module each time, so its in-memory copy of the edges does not count.
-  const freshPlugin = (): typeof import('../../tools/nx-go/src/plugin') => {
+  const freshPlugin = (): typeof import('@slipway/nx-go/src/plugin') => {
     for (const k of Object.keys(require.cache)) if (k.includes('/tools/nx-go/src/')) delete require.cache[k];
-    return require(pluginFile) as typeof import('../../tools/nx-go/src/plugin');
+    return require(pluginFile) as typeof import('@slipway/nx-go/src/plugin');
   };
   // nx-go-edges.json, or nx-go-edges-<root hash>.json in later versions of the plugin.
   const edgesFiles = (): string[] => readdirSync(workspaceDataDirectory).filter((f) => /^nx-go-edges.*\.json$/.test(f)).map((f) => join(workspaceDataDirectory, f));

@@ -1,0 +1,62 @@
+// Slipway's benchmarks: how much time and how many bytes the affected graph, the caches
+// and the multi-stage images save, measured side by side on this machine.
+//
+//   npm run bench -- <name…|all> [--runs N] [--ref COMMIT]    names: no-change fresh-runner small-changes image-sizes scale dev-loop
+//   npm run bench -- chart                      renders bench/charts/*.svg from bench/results/*.json
+//
+// Each benchmark writes bench/results/<name>.json; the full output of every command goes
+// to a log file (its path is printed first).
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Benchmark } from './lib/bench';
+import { progress, setLogFile } from './lib/run';
+import { writeResult } from './lib/results';
+import { setBenchRef } from './lib/workspace';
+import { devLoop } from './dev-loop';
+import { freshRunner } from './fresh-runner';
+import { imageSizes } from './image-sizes';
+import { noChange } from './no-change';
+import { renderCharts } from './render-charts';
+import { scale } from './scale';
+import { smallChanges } from './small-changes';
+
+const benchmarks: Benchmark[] = [noChange, freshRunner, smallChanges, imageSizes, scale, devLoop];
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string' }, ref: { type: 'string' } } });
+  const names = positionals.length ? positionals : ['all'];
+  if (names.includes('chart')) {
+    for (const file of await renderCharts()) console.log(`wrote ${file}`);
+    return;
+  }
+  const chosen = names.includes('all') ? benchmarks : names.map((n) => benchmarks.find((b) => b.name === n) ?? usage(`unknown benchmark "${n}"`));
+  const runs = values.runs === undefined ? undefined : Number(values.runs);
+  if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) usage(`--runs must be a positive whole number, not "${values.runs}"`);
+  if (values.ref) setBenchRef(values.ref);
+  const logDir = join(tmpdir(), 'slipway-bench-logs');
+  mkdirSync(logDir, { recursive: true });
+  for (const b of chosen) {
+    const log = join(logDir, `${b.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+    setLogFile(log);
+    const startedAt = Date.now();
+    progress(`${b.title} — ${runs ?? b.defaultRuns} run(s); full output in ${log}`);
+    const result = await b.run({ runs: runs ?? b.defaultRuns });
+    const file = writeResult(b.name, { ...(result as Parameters<typeof writeResult>[1]), title: b.title, startedAt });
+    progress(`${b.name}: done in ${Math.round((Date.now() - startedAt) / 1000)} s; wrote ${file}`);
+  }
+}
+
+function usage(message: string): never {
+  console.error(`bench: ${message}\nusage: npm run bench -- <${benchmarks.map((b) => b.name).join('|')}|all|chart> [--runs N]`);
+  process.exit(2);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,13 @@
+/** What every benchmark gets from the command line. */
+export interface BenchOptions {
+  /** Repetitions of each measured step. */
+  runs: number;
+}
+
+/** One benchmark: a name (also its results file), a default run count, and the measurement. */
+export interface Benchmark {
+  name: string;
+  title: string;
+  defaultRuns: number;
+  run: (opts: BenchOptions) => Promise<Record<string, unknown>>;
+}

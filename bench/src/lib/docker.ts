@@ -1,0 +1,81 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { buildxArgs } from '@slipway/images/src/buildx-args';
+import { GO_DOCKERFILE, imageProjects, type ImageProject } from '@slipway/images/src/image-projects';
+import { timed, type Timed } from './run';
+import type { Clone } from './workspace';
+
+/** The builder every benchmark uses (the offline harness registers it). */
+export const BUILDER = 'slipway';
+
+/** Image projects of a workspace by project name (web, api, cache…), as the images plugin infers them. */
+export function images(root: string): Map<string, ImageProject> {
+  const projects = imageProjects(['apps/web/Dockerfile', GO_DOCKERFILE], root);
+  return new Map(projects.map((p) => [basename(p.root), p]));
+}
+
+/** Fails with the fix when the harness builder is not up. */
+export function requireBuilder(): void {
+  const r = spawnSync('docker', ['buildx', 'inspect', BUILDER], { encoding: 'utf8' });
+  if (r.status !== 0 || !/Status:\s+running/.test(r.stdout)) {
+    throw new Error(`the buildx builder "${BUILDER}" is not running: start the harness with \`bash tools/image-harness/up.sh\`\n${r.stderr}`);
+  }
+}
+
+/** The image tag a plain (non-Nx) benchmark build writes; removed afterwards by removeBenchImages. */
+export const benchRef = (project: string) => `slipway-bench-${project}:plain`;
+
+/**
+ * `docker buildx build` of one image outside Nx, with the same flags and build arguments
+ * as the docker-build target (output to the engine, fixed SOURCE_DATE_EPOCH), so the only
+ * difference to `nx … docker-build` is Nx. `noCache` skips BuildKit's layer cache (its
+ * cache mounts, i.e. the npm and Go module/build caches, stay warm).
+ */
+export function plainBuild(clone: Clone, project: string, opts: { noCache?: boolean } = {}): Timed {
+  const image = images(clone.root).get(project);
+  if (!image) throw new Error(`no image project "${project}" in ${clone.root}`);
+  const sha = clone.git('rev-parse', 'HEAD');
+  const scratch = mkdtempSync(join(tmpdir(), 'slipway-bench-buildx-'));
+  try {
+    const args = buildxArgs({
+      dockerfile: image.dockerfile,
+      context: image.context,
+      repository: `slipway-bench-${project}`,
+      tags: ['plain'],
+      buildArgs: { VERSION: sha.slice(0, 7), REVISION: sha, SOURCE_DATE_EPOCH: '0', ...image.buildArgs },
+      dest: { mode: 'local', registry: '' },
+      metadataFile: join(scratch, 'buildx.json'),
+      noCache: opts.noCache,
+    });
+    return timed('docker', args, {
+      cwd: clone.root,
+      env: { ...process.env, BUILDX_BUILDER: BUILDER },
+      label: `docker buildx build ${project}${opts.noCache ? ' --no-cache' : ''}`,
+    });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Removes the tags plain benchmark builds made (never anyone else's). */
+export function removeBenchImages(projects: readonly string[]): void {
+  for (const p of projects) spawnSync('docker', ['rmi', benchRef(p)], { stdio: 'ignore' });
+}
+
+/** `docker image inspect` of one field. */
+export function inspect(ref: string, format: string): string {
+  return execFileSync('docker', ['image', 'inspect', '--format', format, ref], { encoding: 'utf8' }).trim();
+}
+
+/** Versions of the engine, buildx and BuildKit, for the results. */
+export function dockerVersions(): Record<string, string> {
+  const out = (args: string[]) => spawnSync('docker', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const builder = out(['buildx', 'inspect', BUILDER]);
+  return {
+    engine: out(['version', '--format', '{{.Server.Version}}']),
+    buildx: out(['buildx', 'version']).split(' ')[1] ?? '',
+    buildkit: /BuildKit version:\s*(\S+)/.exec(builder)?.[1] ?? '',
+  };
+}

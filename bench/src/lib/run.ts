@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
+/** One finished command: its exit status, combined output and wall time. */
+export interface Timed {
+  status: number | null;
+  output: string;
+  ms: number;
+}
+
+/** Where every command's full output goes (set by the CLI); the console gets one line per command. */
+let logFile: string | undefined;
+export function setLogFile(file: string): void {
+  logFile = file;
+}
+
+/** Prints a progress line (stderr, so JSON on stdout stays clean) and keeps it in the log. */
+export function progress(message: string): void {
+  const line = `bench: ${message}`;
+  console.error(line);
+  if (logFile) appendFileSync(logFile, `${line}\n`);
+}
+
+/** The environment for a nested Nx run: daemon off as in CI, without this process's NX_* variables. */
+export function nxEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('NX_')) env[k] = v;
+  return { ...env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0', ...extra };
+}
+
+/** Runs a command to completion, timed from spawn to exit; fails with its output unless allowFail. */
+export function timed(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; allowFail?: boolean; label?: string; timeoutMs?: number },
+): Timed {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: opts.timeoutMs ?? 30 * 60_000,
+  });
+  const ms = performance.now() - t0;
+  const output = `${r.stdout ?? ''}\n${r.stderr ?? ''}`;
+  const label = opts.label ?? `${cmd} ${args.join(' ')}`;
+  if (logFile) appendFileSync(logFile, `\n===== ${label} (${opts.cwd}) ${(ms / 1000).toFixed(1)} s, exit ${r.status}\n${output}\n`);
+  if (r.error) throw new Error(`${label}: could not run ${cmd}: ${r.error.message}`);
+  if (r.status !== 0 && !opts.allowFail) throw new Error(`${label} failed (exit ${r.status}):\n${output.slice(-4000)}`);
+  progress(`${label}: ${(ms / 1000).toFixed(1)} s`);
+  return { status: r.status, output, ms };
+}
+
+/** `npx nx ...args` in a workspace, timed. */
+export function nx(cwd: string, args: string[], opts: { env?: Record<string, string>; label?: string } = {}): Timed {
+  return timed('npx', ['nx', ...args], { cwd, env: nxEnv(opts.env), label: opts.label ?? `nx ${args.join(' ')}` });
+}
+
+/** One task header Nx printed: `> nx run api:docker-build  [local cache]`. */
+export interface TaskRun {
+  project: string;
+  /** `local cache`, `remote cache`, `existing outputs match the cache…`, or '' when it ran. */
+  cache: string;
+}
+
+/** The `target` tasks of an Nx run's output, with whether each came from a cache. */
+export function taskRuns(output: string, target: string): TaskRun[] {
+  const re = new RegExp(`^(?:\\S+: )?> nx run ([^:\\s]+):${target}(?:\\s+\\[([^\\]]*)\\])?`, 'gm');
+  const seen = new Map<string, TaskRun>();
+  for (const m of output.matchAll(re)) seen.set(m[1] ?? '', { project: m[1] ?? '', cache: m[2] ?? '' });
+  return [...seen.values()].sort((a, b) => a.project.localeCompare(b.project));
+}
+
+/** Projects whose `target` really ran (no cache hit). */
+export const ran = (output: string, target = 'docker-build'): string[] =>
+  taskRuns(output, target)
+    .filter((t) => !t.cache)
+    .map((t) => t.project);

@@ -1,0 +1,55 @@
+// Renders the charts of bench/README.md from bench/results/*.json: vega-lite specs
+// (src/lib/chart-spec.ts) compiled to vega and rendered to SVG in Node, no browser.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { scaleRows, scaleSpec, sizeRows, sizeSpec, timeRows, timeSpec, type Results } from './lib/chart-spec';
+import { resultsDir } from './lib/results';
+import { repoRoot } from './lib/workspace';
+
+export const chartsDir = join(repoRoot, 'bench', 'charts');
+
+function read<T>(name: string): T | undefined {
+  const file = join(resultsDir, `${name}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
+}
+
+/** Every result file there is, under the names the chart builders use. */
+export function readResults(): Results {
+  return {
+    noChange: read('no-change'),
+    freshRunner: read('fresh-runner'),
+    smallChanges: read('small-changes'),
+    imageSizes: read('image-sizes'),
+    scale: read('scale'),
+    devLoop: read('dev-loop'),
+  };
+}
+
+async function svg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const out = await view.toSVG();
+  view.finalize();
+  return out;
+}
+
+/** Writes bench/charts/<name>.svg for every chart that has data; returns the files. */
+export async function renderCharts(): Promise<string[]> {
+  const r = readResults();
+  mkdirSync(chartsDir, { recursive: true });
+  const charts: [string, TopLevelSpec | undefined][] = [
+    ['time', timeRows(r).length ? timeSpec(timeRows(r)) : undefined],
+    ['sizes', sizeRows(r).length ? sizeSpec(sizeRows(r)) : undefined],
+    ['scale', scaleRows(r).length ? scaleSpec(scaleRows(r)) : undefined],
+  ];
+  const written: string[] = [];
+  for (const [name, spec] of charts) {
+    if (!spec) continue;
+    const file = join(chartsDir, `${name}.svg`);
+    writeFileSync(file, `${await svg(spec)}\n`);
+    written.push(file);
+  }
+  if (written.length === 0) throw new Error(`no results in ${resultsDir}: run a benchmark first (npm run bench -- all)`);
+  return written;
+}
