@@ -31,6 +31,8 @@ export default defineConfig({
     globals: true,
     include: ['src/**/*.test.{ts,tsx}', 'server/**/*.test.ts'],
     setupFiles: ['src/test-setup.ts'],
+    // Page tests render real components through several requests; a loaded CI machine needs room.
+    testTimeout: 20_000,
     reporters: ['default'],
     coverage: { reportsDirectory: '../../coverage/apps/web', provider: 'v8' },
   },

@@ -1,8 +1,9 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
-import { API_IMAGE, API_IMAGE_PATH, makeBuild, makeImage } from '../testing/fixtures';
-import { jsonResponse, requestedUrls, stubFetch } from '../testing/fetch-stub';
+import { stubLedgerApi } from '../testing/fake-api';
+import { API_IMAGE, API_IMAGE_PATH, makeBuild, makeImage, makeRun, makeSizePoint } from '../testing/fixtures';
+import { requestedUrls } from '../testing/fetch-stub';
 import { App } from './app';
 
 function renderAt(path: string) {
@@ -13,14 +14,12 @@ function renderAt(path: string) {
   );
 }
 
-/** A tiny fake of the API's two read endpoints. */
 function stubApi() {
-  return stubFetch((url) => {
-    if (url === '/api/v1/images') return jsonResponse({ images: [makeImage()] });
-    if (url.startsWith('/api/v1/images/registry.example%2Fns%2Fslipway-api/builds')) {
-      return jsonResponse({ builds: [makeBuild({ durationMs: 4200 })], nextCursor: null });
-    }
-    return jsonResponse({ error: { code: 'not_found', message: `unexpected ${url}` } }, 404);
+  return stubLedgerApi({
+    images: [makeImage()],
+    builds: { [API_IMAGE]: [makeBuild({ durationMs: 4200 })] },
+    sizes: { [API_IMAGE]: [makeSizePoint()] },
+    runs: [makeRun({ ciRunId: 'gh-7', builds: [makeBuild({ durationMs: 61_000 })] })],
   });
 }
 
@@ -47,14 +46,31 @@ describe('App', () => {
     );
   });
 
+  it('goes from the nav to the CI runs, to a run, and on to an image of it', async () => {
+    stubApi();
+    renderAt('/');
+
+    await userEvent.click(screen.getByRole('link', { name: 'CI runs' }));
+    expect(await screen.findByRole('heading', { level: 2, name: 'CI runs' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'CI runs' })).toHaveAttribute('aria-current', 'page');
+
+    await userEvent.click(await screen.findByRole('link', { name: 'gh-7' }));
+    expect(await screen.findByRole('heading', { level: 2, name: 'CI run gh-7' })).toBeInTheDocument();
+    expect(await screen.findAllByText('1 min 1 s')).toHaveLength(2); // the build's duration and the run's build time
+
+    await userEvent.click(screen.getByRole('link', { name: API_IMAGE }));
+    expect(await screen.findByRole('heading', { level: 2, name: API_IMAGE })).toBeInTheDocument();
+  });
+
   it('loads an image page entered directly by its encoded URL', async () => {
     const fetchMock = stubApi();
     renderAt(API_IMAGE_PATH);
 
     expect(await screen.findByRole('heading', { level: 2, name: API_IMAGE })).toBeInTheDocument();
     expect(await screen.findByText('4.2 s')).toBeInTheDocument();
-    expect(requestedUrls(fetchMock)).toEqual([
+    expect(requestedUrls(fetchMock).sort()).toEqual([
       '/api/v1/images/registry.example%2Fns%2Fslipway-api/builds?limit=20',
+      '/api/v1/images/registry.example%2Fns%2Fslipway-api/sizes?limit=200',
     ]);
   });
 

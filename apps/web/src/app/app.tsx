@@ -1,6 +1,8 @@
-import { Link, Outlet, Route, Routes, useParams } from 'react-router';
-import { ImageBuildsPage } from '../features/builds/components/image-builds-page';
+import { Link, NavLink, Outlet, Route, Routes, useParams } from 'react-router';
+import { ImagePage } from '../features/images/components/image-page';
 import { ImagesPage } from '../features/images/components/images-page';
+import { RunPage } from '../features/runs/components/run-page';
+import { RunsPage } from '../features/runs/components/runs-page';
 import { NotFoundPage } from './not-found-page';
 import { paths } from './paths';
 
@@ -11,6 +13,8 @@ export function App() {
       <Route element={<AppLayout />}>
         <Route index element={<ImagesPage />} />
         <Route path="images/:image" element={<ImageRoute />} />
+        <Route path="runs" element={<RunsPage />} />
+        <Route path="runs/:runId" element={<RunRoute />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
@@ -24,6 +28,12 @@ function AppLayout() {
         <h1>
           <Link to={paths.overview}>Slipway — build ledger</Link>
         </h1>
+        <nav aria-label="Main">
+          <NavLink to={paths.overview} end>
+            Images
+          </NavLink>
+          <NavLink to={paths.runs}>CI runs</NavLink>
+        </nav>
       </header>
       <main className="app-main">
         <Outlet />
@@ -36,5 +46,11 @@ function ImageRoute() {
   // The router hands back the decoded name, slashes included.
   const { image } = useParams();
   if (!image) return <NotFoundPage />;
-  return <ImageBuildsPage key={image} image={image} />;
+  return <ImagePage key={image} image={image} />;
+}
+
+function RunRoute() {
+  const { runId } = useParams();
+  if (!runId) return <NotFoundPage />;
+  return <RunPage key={runId} runId={runId} />;
 }

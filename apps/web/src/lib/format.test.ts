@@ -2,7 +2,9 @@ import {
   formatAbsoluteTime,
   formatBytes,
   formatDuration,
+  formatPercent,
   formatRelativeTime,
+  formatShortDate,
   shortDigest,
   shortHash,
   shortSha,
@@ -93,5 +95,29 @@ describe('short identifiers', () => {
     ['123abc', '123abc'],
   ])('shortHash(%j) → %j', (hash, expected) => {
     expect(shortHash(hash)).toBe(expected);
+  });
+});
+
+describe('formatPercent', () => {
+  it.each([
+    [0, '0%'],
+    [0.004, '<1%'],
+    [0.423, '42%'],
+    [1, '100%'],
+    [1.234, '123%'],
+    [-0.1, '—'],
+    [Number.NaN, '—'],
+  ])('%d → %j', (fraction, expected) => {
+    expect(formatPercent(fraction)).toBe(expected);
+  });
+});
+
+describe('formatShortDate', () => {
+  it.each([
+    ['2026-11-24T10:00:00Z', 'Nov 24'],
+    ['2026-11-24T23:30:00-02:00', 'Nov 25'],
+    ['garbage', '—'],
+  ])('%s → %j', (iso, expected) => {
+    expect(formatShortDate(iso)).toBe(expected);
   });
 });

@@ -94,3 +94,19 @@ export function shortSha(sha: string): string {
 export function shortHash(hash: string): string {
   return hash.length > 10 ? `${hash.slice(0, 10)}…` : hash;
 }
+
+/** 0.423 → "42%"; a non-zero share below 1% says "<1%" rather than a misleading "0%". */
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction) || fraction < 0) return PLACEHOLDER;
+  if (fraction > 0 && fraction < 0.005) return '<1%';
+  return `${Math.round(fraction * 100)}%`;
+}
+
+const shortDateFormat = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+/** A compact date for chart axes: "Nov 24" (UTC, like the titles). */
+export function formatShortDate(iso: string): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return PLACEHOLDER;
+  return shortDateFormat.format(time);
+}

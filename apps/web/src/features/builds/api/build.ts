@@ -1,5 +1,6 @@
 import type { Build, Outcome } from '@slipway/api-contract';
-import { isRecord } from '../../../lib/api-client';
+import type { Check } from '../../../lib/shape';
+import { arrayOf, hasShape, isNumber, isString, optional } from '../../../lib/shape';
 
 /** Thrown when a 2xx body is not what the contract promises, so the page says so plainly. */
 export class UnexpectedResponseError extends Error {
@@ -8,11 +9,6 @@ export class UnexpectedResponseError extends Error {
     super(`The API sent an unexpected response for ${what}.`);
   }
 }
-
-type Check = (value: unknown) => boolean;
-
-const isString: Check = (value) => typeof value === 'string';
-const isNumber: Check = (value) => typeof value === 'number';
 
 // Record<Outcome, ...>: an outcome added to the contract does not compile until it is listed here.
 const OUTCOMES: Record<Outcome, true> = { built: true, reused: true };
@@ -28,8 +24,9 @@ const BUILD_CHECKS = {
   project: isString,
   image: isString,
   digest: isString,
-  tags: (value) => Array.isArray(value) && value.every(isString),
+  tags: arrayOf(isString),
   sizeBytes: isNumber,
+  budgetBytes: optional(isNumber),
   platform: isString,
   gitSha: isString,
   nxHash: isString,
@@ -39,8 +36,4 @@ const BUILD_CHECKS = {
   recordedAt: isString,
 } satisfies { [K in keyof Build]-?: Check };
 
-// A shape check (types, not the contract's every rule): enough that rendering cannot crash on
-// a mismatched API version.
-export function isBuild(value: unknown): value is Build {
-  return isRecord(value) && Object.entries(BUILD_CHECKS).every(([key, check]) => check(value[key]));
-}
+export const isBuild = hasShape<Build>(BUILD_CHECKS);

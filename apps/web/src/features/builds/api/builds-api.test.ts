@@ -22,6 +22,23 @@ describe('listImageBuilds', () => {
     ]);
   });
 
+  it('asks for one outcome only when given one', async () => {
+    const fetchMock = stubFetch(() => jsonResponse({ builds: [], nextCursor: null }));
+
+    await listImageBuilds(API_IMAGE, { outcome: 'reused', cursor: 'c' });
+
+    expect(requestedUrls(fetchMock)).toEqual([
+      '/api/v1/images/registry.example%2Fns%2Fslipway-api/builds?limit=20&outcome=reused&cursor=c',
+    ]);
+  });
+
+  it('accepts builds with and without a budget', async () => {
+    const builds = [makeBuild({ budgetBytes: 5_000_000 }), makeBuild({ budgetBytes: null }), makeBuild()];
+    stubFetch(() => jsonResponse({ builds, nextCursor: null }));
+
+    expect((await listImageBuilds(API_IMAGE)).builds).toEqual(builds);
+  });
+
   it.each([null, '', undefined])('treats a nextCursor of %j as the last page', async (nextCursor) => {
     stubFetch(() => jsonResponse({ builds: [], nextCursor }));
 

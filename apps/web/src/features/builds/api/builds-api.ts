@@ -1,27 +1,32 @@
-import type { BuildPage } from '@slipway/api-contract';
+import type { BuildPage, Outcome } from '@slipway/api-contract';
 import { apiGet, isRecord } from '../../../lib/api-client';
+import { arrayOf } from '../../../lib/shape';
+import { parseNextCursor } from '../../../lib/use-paged';
 import { isBuild, UnexpectedResponseError } from './build';
 
 export const BUILDS_PAGE_SIZE = 20;
+
+const isBuildList = arrayOf(isBuild);
 
 /** The path of an image's builds; the name contains '/', so it travels as one encoded segment. */
 export function imageBuildsPath(image: string): string {
   return `/api/v1/images/${encodeURIComponent(image)}/builds`;
 }
 
+export interface ListImageBuildsOptions {
+  cursor?: string | null;
+  /** Only builds with this outcome; all of them when absent. */
+  outcome?: Outcome | null;
+  signal?: AbortSignal;
+}
+
 /** One page of an image's builds, newest first. Rejects with a 404 ApiError for an unknown image. */
-export async function listImageBuilds(
-  image: string,
-  options: { cursor?: string | null; signal?: AbortSignal } = {},
-): Promise<BuildPage> {
+export async function listImageBuilds(image: string, options: ListImageBuildsOptions = {}): Promise<BuildPage> {
   const body = await apiGet(imageBuildsPath(image), {
-    query: { limit: BUILDS_PAGE_SIZE, cursor: options.cursor },
+    query: { limit: BUILDS_PAGE_SIZE, outcome: options.outcome, cursor: options.cursor },
     signal: options.signal,
   });
-  if (!isRecord(body) || !Array.isArray(body['builds']) || !body['builds'].every(isBuild)) {
-    throw new UnexpectedResponseError(`the builds of ${image}`);
-  }
-  // nextCursor is opaque; null on the last page (an empty or missing one counts as null too).
-  const next = body['nextCursor'];
-  return { builds: body['builds'], nextCursor: typeof next === 'string' && next !== '' ? next : null };
+  const builds = isRecord(body) ? body['builds'] : undefined;
+  if (!isRecord(body) || !isBuildList(builds)) throw new UnexpectedResponseError(`the builds of ${image}`);
+  return { builds, nextCursor: parseNextCursor(body['nextCursor']) };
 }

@@ -1,24 +1,32 @@
-import type { ImageSummary } from '@slipway/api-contract';
+import type { ImageRunCounts, ImageSummary } from '@slipway/api-contract';
 import { apiGet, isRecord } from '../../../lib/api-client';
+import type { Check } from '../../../lib/shape';
+import { arrayOf, hasShape, isNullableString, isNumber, isString } from '../../../lib/shape';
 import { isBuild, UnexpectedResponseError } from '../../builds/api/build';
 
+const isRunCounts = hasShape<ImageRunCounts>({
+  total: isNumber,
+  reused: isNumber,
+} satisfies { [K in keyof ImageRunCounts]-?: Check });
+
 // One check per property of the generated ImageSummary type (see BUILD_CHECKS).
-const IMAGE_SUMMARY_CHECKS = {
-  image: (value) => typeof value === 'string',
-  project: (value) => typeof value === 'string',
-  buildCount: (value) => typeof value === 'number',
+const isImageSummary = hasShape<ImageSummary>({
+  image: isString,
+  project: isString,
+  buildCount: isNumber,
+  builds: isNumber,
   latest: isBuild,
-} satisfies { [K in keyof ImageSummary]-?: (value: unknown) => boolean };
+  lastBuiltAt: isNullableString,
+  lastReusedAt: isNullableString,
+  runs: isRunCounts,
+} satisfies { [K in keyof ImageSummary]-?: Check });
 
-function isImageSummary(value: unknown): value is ImageSummary {
-  return isRecord(value) && Object.entries(IMAGE_SUMMARY_CHECKS).every(([key, check]) => check(value[key]));
-}
+const isImageList = arrayOf(isImageSummary);
 
-/** Every image with its latest build, most recently built first. */
+/** Every image with its latest build and how often it was built and reused, most recent first. */
 export async function listImages(signal?: AbortSignal): Promise<ImageSummary[]> {
   const body = await apiGet('/api/v1/images', { signal });
-  if (!isRecord(body) || !Array.isArray(body['images']) || !body['images'].every(isImageSummary)) {
-    throw new UnexpectedResponseError('the list of images');
-  }
-  return body['images'];
+  const images = isRecord(body) ? body['images'] : undefined;
+  if (!isImageList(images)) throw new UnexpectedResponseError('the list of images');
+  return images;
 }

@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
-import { API_IMAGE, makeBuild, makeImage } from '../../../testing/fixtures';
+import { API_IMAGE, makeBuild, makeImage, WEB_IMAGE } from '../../../testing/fixtures';
 import { apiErrorResponse, jsonResponse, pending, requestedUrls, stubFetch } from '../../../testing/fetch-stub';
 import { ImagesPage } from './images-page';
 
@@ -21,22 +21,25 @@ function renderPage() {
 }
 
 describe('ImagesPage', () => {
-  it('lists each image with its latest build, formatted for people', async () => {
+  it('lists each image with its latest digest, size against budget, last built/reused and reuse share', async () => {
     const fetchMock = stubFetch(() =>
       jsonResponse({
         images: [
-          makeImage({ buildCount: 3 }),
+          makeImage({ builds: 3, latest: makeBuild({ budgetBytes: 20_000_000 }), runs: { total: 4, reused: 3 } }),
           makeImage({
-            buildCount: 7,
+            builds: 7,
             latest: makeBuild({
               id: 9,
-              image: 'registry.example/ns/slipway-web',
+              image: WEB_IMAGE,
               project: 'web',
               outcome: 'reused',
-              sizeBytes: 48_200_000,
+              sizeBytes: 6_000_000,
+              budgetBytes: 5_000_000,
               digest: `sha256:ffee0011${'1'.repeat(56)}`,
               minutesAgo: 120,
             }),
+            lastBuiltAt: new Date(Date.now() - 3 * 24 * 3600_000).toISOString(),
+            runs: { total: 0, reused: 0 },
           }),
         ],
       }),
@@ -51,17 +54,22 @@ describe('ImagesPage', () => {
     );
     expect(row.getByText('api')).toBeInTheDocument();
     expect(row.getByText('sha256:abcd1234…')).toHaveAttribute('title', `sha256:abcd1234${'0'.repeat(56)}`);
-    expect(row.getByText('main')).toBeInTheDocument();
     expect(row.getByText('12.3 MB')).toBeInTheDocument();
-    expect(row.getByText('built')).toBeInTheDocument();
-    expect(row.getByTitle('3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3')).toHaveTextContent(/^3f2c1ab$/);
+    expect(row.getByText('62% of 20.0 MB')).toBeInTheDocument();
+    expect(row.queryByText(/over budget/)).not.toBeInTheDocument();
     expect(row.getByText('3 minutes ago')).toHaveAttribute('title', expect.stringMatching(/ UTC$/));
+    expect(row.getByText('never')).toBeInTheDocument(); // never reused
+    expect(row.getByText('75%')).toBeInTheDocument();
+    expect(row.getByText('(3 of 4)')).toBeInTheDocument();
     expect(row.getByText('3')).toBeInTheDocument();
 
-    const webRow = rowOf('registry.example/ns/slipway-web');
-    expect(webRow.getByText('reused')).toBeInTheDocument();
-    expect(webRow.getByText('48.2 MB')).toBeInTheDocument();
-    expect(webRow.getByText('2 hours ago')).toBeInTheDocument();
+    const webRow = rowOf(WEB_IMAGE);
+    expect(webRow.getByText('6.0 MB')).toBeInTheDocument();
+    expect(webRow.getByText('120% of 5.0 MB')).toBeInTheDocument();
+    expect(webRow.getByText(/over budget/)).toBeInTheDocument();
+    expect(webRow.getByText('3 days ago')).toBeInTheDocument(); // last built
+    expect(webRow.getByText('2 hours ago')).toBeInTheDocument(); // last reused: the latest build
+    expect(webRow.getByText('in no CI run')).toBeInTheDocument();
     expect(webRow.getByText('7')).toBeInTheDocument();
 
     expect(requestedUrls(fetchMock)).toEqual(['/api/v1/images']);
