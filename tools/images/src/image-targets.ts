@@ -46,6 +46,19 @@ export function imageTargets(project: ImageProject, options: ImagesPluginOptions
       },
     },
     ...(project.prunedNpmDeps ? { 'docker-deps': dockerDepsTarget() } : {}),
+    'docker-publish': {
+      executor: 'nx:run-commands',
+      // Talks to the registry and the ledger every time: never cached.
+      cache: false,
+      dependsOn: ['docker-build'],
+      options: {
+        command: [`${tsNode} tools/images/src/cli/docker-publish.ts`, '--project {projectName}', ...where, `--budget ${budget}`].join(' '),
+      },
+      metadata: {
+        technologies: ['docker'],
+        description: "Tag the image of docker-build with this commit's tags in REGISTRY (rebuilt only if missing there); record it in the ledger",
+      },
+    },
     'docker-run': {
       executor: 'nx:run-commands',
       continuous: true,

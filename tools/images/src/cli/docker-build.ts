@@ -1,17 +1,8 @@
 // docker-build: builds one project's image for linux/amd64 with BuildKit and
 // records what came out in dist/images/<project>/metadata.json.
 //   docker-build --project api --dockerfile go/Dockerfile.multi-stage --context go --build-arg SERVICE=api
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildxArgs, PLATFORM } from '../buildx-args';
-import { imageDestination, imageRepository, imageTags } from '../image-mode';
-import { capture, stream } from '../lib/exec';
-import { gitInfo } from '../lib/git';
-import { metadataPath, writeMetadata, type ImageMetadata } from '../metadata';
-import { requireBuildx } from '../lib/docker';
-import { imageSize } from '../lib/registry';
+import { buildImage } from '../build-image';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -25,69 +16,14 @@ async function main(): Promise<void> {
   });
   const { project, dockerfile, context } = values;
   if (!project || !dockerfile || !context) throw new Error('usage: docker-build --project P --dockerfile F --context DIR [--build-arg K=V]');
-  const workspaceRoot = process.cwd();
-  const dest = imageDestination(process.env);
-  requireBuildx();
-
-  const git = gitInfo(workspaceRoot);
-  const nxHash = process.env['NX_TASK_HASH'] ?? '';
-  const repository = imageRepository(project, dest);
-  const tags = imageTags(git.short, nxHash, dest);
-  if (tags.length === 0) tags.push('dev');
-  const buildArgs: Record<string, string> = {
-    VERSION: git.short === 'unknown' ? 'dev' : git.short,
-    REVISION: git.sha,
-    // A fixed epoch, not the commit time: BuildKit hands SOURCE_DATE_EPOCH to every RUN,
-    // so a per-commit value would invalidate the dependency layers on every commit. With 0,
-    // the same inputs give the same digest on any machine.
-    SOURCE_DATE_EPOCH: '0',
-  };
-  if (process.env['IMAGE_SOURCE_URL']) buildArgs['SOURCE'] = process.env['IMAGE_SOURCE_URL'];
-  for (const pair of values['build-arg']) {
-    const i = pair.indexOf('=');
-    if (i < 1) throw new Error(`--build-arg "${pair}" is not KEY=VALUE`);
-    buildArgs[pair.slice(0, i)] = pair.slice(i + 1);
-  }
-
-  const scratch = mkdtempSync(join(tmpdir(), 'docker-build-'));
-  const metadataFile = join(scratch, 'buildx.json');
-  const started = Date.now();
-  console.log(`docker-build: ${project} → ${repository}:{${tags.join(',')}} (${PLATFORM}, ${dest.mode})`);
-  try {
-    await stream('docker', buildxArgs({ dockerfile, context, repository, tags, buildArgs, dest, metadataFile, noCache: values['no-cache'] }));
-    const buildx = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, string>;
-    const digest = buildx['containerimage.digest'];
-    const configDigest = buildx['containerimage.config.digest'];
-    if (!digest || !configDigest) throw new Error(`buildx wrote no image digest to its metadata file: ${JSON.stringify(buildx)}`);
-    const ref = `${repository}:${tags[0]}`;
-    const size = imageSize(dest.mode, ref, repository, digest);
-    if (dest.mode === 'local') {
-      const platform = capture('docker', ['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', ref]).trim();
-      if (platform !== PLATFORM) throw new Error(`built ${ref} for ${platform}, not ${PLATFORM}`);
-    }
-    const meta: ImageMetadata = {
-      project,
-      image: repository,
-      tags,
-      digest,
-      configDigest,
-      platform: PLATFORM,
-      sizeBytes: size.bytes,
-      sizeKind: size.kind,
-      nxHash,
-      gitSha: git.sha,
-      mode: dest.mode,
-      dockerfile,
-      builtAt: new Date().toISOString(),
-    };
-    const file = metadataPath(workspaceRoot, project);
-    writeMetadata(file, meta);
-    console.log(
-      `docker-build: ${project} built in ${((Date.now() - started) / 1000).toFixed(1)} s: ${digest} (${(size.bytes / 1e6).toFixed(1)} MB ${size.kind}); wrote ${file}`,
-    );
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  await buildImage({
+    project,
+    dockerfile,
+    context,
+    buildArgPairs: values['build-arg'],
+    nxHash: process.env['NX_TASK_HASH'] ?? '',
+    noCache: values['no-cache'],
+  });
 }
 
 main().catch((e: unknown) => {

@@ -12,3 +12,8 @@ export function gitInfo(cwd: string): GitInfo {
   if (!/^[0-9a-f]{40}$/.test(sha)) return { sha: 'unknown', short: 'unknown' };
   return { sha, short: sha.slice(0, 7) };
 }
+
+/** The checked-out branch, or '' on a detached HEAD (as CI checkouts often are). */
+export function currentBranch(cwd: string): string {
+  return capture('git', ['branch', '--show-current'], { cwd, allowFail: true }).trim();
+}

@@ -1,0 +1,76 @@
+// Checks of the workflow's shape that a rehearsal cannot run: triggers, the
+// empty-matrix guard, who gets the cache write token, pinned actions, and that
+// the registry comes from repository settings.
+import { join } from 'node:path';
+import { workspaceRoot } from '@slipway/testing/src/workspace-copy';
+import { loadWorkflow, stepById, stepEnv, workflowEnv, type Workflow } from './workflow';
+
+const wf: Workflow = loadWorkflow(join(workspaceRoot, '.github/workflows/ci.yml'));
+const allSteps = Object.values(wf.jobs).flatMap((j) => j.steps);
+
+describe('the CI workflow', () => {
+  it('runs on pull requests and on pushes to main', () => {
+    expect(Object.keys(wf.on).sort()).toEqual(['pull_request', 'push']);
+    expect(wf.on['push']).toEqual({ branches: ['main'] });
+  });
+
+  it('plans from full history with nx-set-shas before the affected checks and the plan', () => {
+    const steps = wf.jobs['plan']?.steps ?? [];
+    expect(steps[0]).toMatchObject({ uses: expect.stringMatching(/^actions\/checkout@/), with: { 'fetch-depth': 0 } });
+    const order = ['nrwl/nx-set-shas', 'checks', 'plan'].map((key) => steps.findIndex((s) => s.uses?.startsWith(key) || s.id === key));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(stepById(wf, 'plan', 'checks').run).toContain('nx affected -t lint test typecheck');
+    expect(wf.jobs['plan']?.outputs).toMatchObject({ matrix: '${{ steps.plan.outputs.matrix }}', 'has-images': '${{ steps.plan.outputs.has-images }}' });
+  });
+
+  it('skips the images job when no image is affected, and builds one job per image otherwise', () => {
+    const images = wf.jobs['images'];
+    expect(images?.needs).toBe('plan');
+    expect(images?.if).toContain("needs.plan.outputs.has-images == 'true'");
+    expect(images?.strategy?.matrix).toBe('${{ fromJSON(needs.plan.outputs.matrix) }}');
+    expect(stepById(wf, 'images', 'publish').run).toContain('nx run "$PROJECT:docker-publish"');
+  });
+
+  it('gives the cache write token only to pushes to main, the read token otherwise', () => {
+    for (const id of ['checks', 'publish']) {
+      const job = id === 'checks' ? 'plan' : 'images';
+      expect(stepById(wf, job, id).env?.['NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN']).toBe(
+        "${{ github.event_name == 'push' && github.ref == 'refs/heads/main' && secrets.NX_CACHE_WRITE_TOKEN || secrets.NX_CACHE_READ_TOKEN }}",
+      );
+    }
+  });
+
+  it('takes the registry from repository variables and secrets, never from the file', () => {
+    const publish = stepById(wf, 'images', 'publish');
+    expect(publish.env?.['REGISTRY']).toBe('${{ vars.REGISTRY_HOST }}/${{ vars.REGISTRY_NAMESPACE }}');
+    const login = wf.jobs['images']?.steps.find((s) => s.uses?.startsWith('docker/login-action@'));
+    expect(login?.with?.['password']).toBe('${{ secrets.REGISTRY_PASSWORD }}');
+    for (const step of allSteps) expect(JSON.stringify([step.env, step.with])).not.toMatch(/scw\.cloud/);
+  });
+
+  it('runs the summary after every images job, also when one failed or none ran', () => {
+    expect(wf.jobs['summary']?.needs).toEqual(['plan', 'images']);
+    expect(wf.jobs['summary']?.if).toBe("always() && needs.plan.result == 'success'");
+  });
+
+  it('pins every action to a full version', () => {
+    const uses = allSteps.map((s) => s.uses).filter((u): u is string => !!u);
+    expect(uses.length).toBeGreaterThan(5);
+    for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w.-]+@v\d+\.\d+\.\d+$/);
+  });
+
+  it('keeps expressions out of run: scripts (values come in through env:, which also stops script injection)', () => {
+    for (const step of allSteps) if (step.run) expect(step.run).not.toContain('${{');
+    expect(workflowEnv(wf)).toMatchObject({ NX_DAEMON: 'false' });
+  });
+});
+
+describe('stepEnv', () => {
+  it('insists on exactly the env the step declares', () => {
+    const step = { id: 'x', run: 'true', env: { A: '${{ vars.A }}', B: '${{ vars.B }}' } };
+    expect(stepEnv(step, { A: '1', B: '2' })).toEqual({ A: '1', B: '2' });
+    expect(() => stepEnv(step, { A: '1' })).toThrow(/missing: B/);
+    expect(() => stepEnv(step, { A: '1', B: '2', C: '3' })).toThrow(/not in the workflow: C/);
+  });
+});

@@ -1,0 +1,132 @@
+import type { ImageMetadata } from '../metadata';
+import { branchTag, ciRunId, decideOutcome, inspectAnswer, ledgerBuild, publishTags, toTag } from './decide';
+
+const digest = `sha256:${'a'.repeat(64)}`;
+const meta: ImageMetadata = {
+  project: 'api',
+  image: 'rg.fr-par.scw.cloud/ns/slipway-api',
+  tags: ['1a2b3c4', 'nx-123'],
+  digest,
+  configDigest: `sha256:${'b'.repeat(64)}`,
+  platform: 'linux/amd64',
+  sizeBytes: 9_000_000,
+  sizeKind: 'compressed',
+  nxHash: '123',
+  gitSha: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+  mode: 'push',
+  dockerfile: 'go/Dockerfile.multi-stage',
+  builtAt: '2026-01-01T00:00:00.000Z',
+};
+
+describe('decideOutcome', () => {
+  it.each([
+    ['docker-build ran here for this hash and digest', { project: 'api', nxHash: '123', digest, durationMs: 5 }, false, 'built'],
+    ['no marker: metadata came from a cache', undefined, false, 'reused'],
+    ['a marker of another hash (an older build here, then a cache hit)', { project: 'api', nxHash: '999', digest, durationMs: 5 }, false, 'reused'],
+    ['a marker of another digest', { project: 'api', nxHash: '123', digest: `sha256:${'c'.repeat(64)}`, durationMs: 5 }, false, 'reused'],
+    ['the cached image was missing and publish rebuilt it', undefined, true, 'built'],
+  ] as const)('%s → %s', (_why, marker, rebuilt, outcome) => {
+    expect(decideOutcome(meta, marker, rebuilt).outcome).toBe(outcome);
+  });
+
+  it('says which commit a reused image was built from', () => {
+    expect(decideOutcome(meta, undefined, false).reason).toContain('1a2b3c4');
+  });
+});
+
+describe('branchTag', () => {
+  it.each([
+    ['a push to main', { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_REF_NAME: 'main' }, '', 'main'],
+    ['a pull request', { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/42/merge', GITHUB_REF_NAME: '42/merge', GITHUB_HEAD_REF: 'feat/x' }, '', 'pr-42'],
+    ['a branch with slashes', { GITHUB_EVENT_NAME: 'push', GITHUB_REF_NAME: 'release/1.2' }, '', 'release-1.2'],
+    ['a local checkout', {}, 'feature/Size_Chart', 'feature-Size_Chart'],
+    ['a detached HEAD outside CI', {}, '', undefined],
+    ['a git tag push', { GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'v1.0.0' }, '', undefined],
+    ['an override', { SLIPWAY_BRANCH_TAG: 'staging', GITHUB_REF_NAME: 'main' }, 'main', 'staging'],
+    ['an override that turns it off', { SLIPWAY_BRANCH_TAG: 'none', GITHUB_REF_NAME: 'main' }, 'main', undefined],
+  ])('%s', (_why, env, current, tag) => {
+    expect(branchTag(env, current)).toBe(tag);
+  });
+});
+
+describe('toTag', () => {
+  it.each([
+    ['main', 'main'],
+    ['feat/ä-b', 'feat-b'],
+    ['--.x', 'x'],
+    ['///', undefined],
+    ['a'.repeat(200), 'a'.repeat(128)],
+  ])('%j → %j', (input, tag) => {
+    expect(toTag(input)).toBe(tag);
+  });
+});
+
+describe('publishTags', () => {
+  it('puts the commit first and the branch tag after it, once each', () => {
+    expect(publishTags('1a2b3c4', 'main')).toEqual(['1a2b3c4', 'main']);
+    expect(publishTags('1a2b3c4', undefined)).toEqual(['1a2b3c4']);
+  });
+
+  it('refuses to publish outside a git checkout', () => {
+    expect(() => publishTags('unknown', 'main')).toThrow(/git checkout/);
+  });
+});
+
+describe('ciRunId', () => {
+  it.each([
+    [{ GITHUB_RUN_ID: '99' }, '99'],
+    [{ GITHUB_RUN_ID: '99', GITHUB_RUN_ATTEMPT: '1' }, '99'],
+    [{ GITHUB_RUN_ID: '99', GITHUB_RUN_ATTEMPT: '2' }, '99-2'],
+    [{ SLIPWAY_CI_RUN_ID: 'local-1', GITHUB_RUN_ID: '99' }, 'local-1'],
+    [{}, undefined],
+  ])('%j → %j', (env, id) => {
+    expect(ciRunId(env)).toBe(id);
+  });
+});
+
+describe('ledgerBuild', () => {
+  it('records the published commit, the tags and the outcome, and the budget when there is one', () => {
+    const build = ledgerBuild({
+      meta,
+      gitSha: 'f'.repeat(40),
+      tags: ['fffffff', 'main'],
+      decision: { outcome: 'reused', reason: '' },
+      durationMs: 812.4,
+      budgetBytes: 20_000_000,
+      ciRunId: '99',
+    });
+    expect(build).toEqual({
+      project: 'api',
+      image: meta.image,
+      digest,
+      tags: ['fffffff', 'main'],
+      sizeBytes: 9_000_000,
+      budgetBytes: 20_000_000,
+      platform: 'linux/amd64',
+      gitSha: 'f'.repeat(40),
+      nxHash: '123',
+      outcome: 'reused',
+      durationMs: 812,
+      ciRunId: '99',
+    });
+  });
+
+  it('leaves out the budget and run id when there are none', () => {
+    const build = ledgerBuild({ meta, gitSha: 'f'.repeat(40), tags: ['fffffff'], decision: { outcome: 'built', reason: '' }, durationMs: 1 });
+    expect(Object.keys(build)).not.toContain('budgetBytes');
+    expect(Object.keys(build)).not.toContain('ciRunId');
+  });
+});
+
+describe('inspectAnswer', () => {
+  it('tells a present digest from a missing one', () => {
+    expect(inspectAnswer(0, '')).toBe('present');
+    expect(inspectAnswer(1, `ERROR: 127.0.0.1:5000/ns/slipway-api@${digest}: not found\n`)).toBe('missing');
+    expect(inspectAnswer(1, 'ERROR: unexpected status: 404 Not Found: MANIFEST_UNKNOWN')).toBe('missing');
+  });
+
+  it('fails, with what to check, when the registry cannot answer', () => {
+    expect(() => inspectAnswer(1, 'ERROR: failed to do request: dial tcp 127.0.0.1:5999: connect: connection refused')).toThrow(/connection refused.*registry login/);
+    expect(() => inspectAnswer(1, 'ERROR: unexpected status: 401 Unauthorized')).toThrow(/cannot tell/);
+  });
+});

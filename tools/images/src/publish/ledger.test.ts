@@ -1,0 +1,77 @@
+import type { NewBuild } from '@slipway/api-contract';
+import { ledgerConfig, postBuild } from './ledger';
+
+const build: NewBuild = {
+  project: 'api',
+  image: 'registry.example/ns/slipway-api',
+  digest: `sha256:${'a'.repeat(64)}`,
+  tags: ['1a2b3c4'],
+  sizeBytes: 1,
+  platform: 'linux/amd64',
+  gitSha: '1a2b3c4',
+  nxHash: '1',
+  outcome: 'reused',
+  durationMs: 1,
+};
+
+/** A fetch that answers from a list and remembers what it was asked. */
+function fakeFetch(answers: (Response | Error)[]) {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const impl = (async (url: string, init: RequestInit) => {
+    calls.push({ url, init });
+    const next = answers.shift();
+    if (!next) throw new Error('no more answers');
+    if (next instanceof Error) throw next;
+    return next;
+  }) as unknown as typeof fetch;
+  return { impl, calls };
+}
+
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+describe('ledgerConfig', () => {
+  it('is off without LEDGER_URL, and needs a token with it', () => {
+    expect(ledgerConfig({})).toBeUndefined();
+    expect(ledgerConfig({ LEDGER_URL: ' ' })).toBeUndefined();
+    expect(() => ledgerConfig({ LEDGER_URL: 'https://ledger.example' })).toThrow(/LEDGER_TOKEN is not/);
+    expect(() => ledgerConfig({ LEDGER_URL: 'ledger.example', LEDGER_TOKEN: 't' })).toThrow(/not an http\(s\) URL/);
+    expect(ledgerConfig({ LEDGER_URL: 'https://ledger.example/', LEDGER_TOKEN: 't' })).toEqual({ url: 'https://ledger.example', token: 't' });
+  });
+});
+
+describe('postBuild', () => {
+  const config = { url: 'http://ledger.test', token: 'secret' };
+
+  it('POSTs the build with the bearer token and returns the stored record', async () => {
+    const f = fakeFetch([json(201, { ...build, id: 7, recordedAt: '2026-01-01T00:00:00Z' })]);
+    const stored = await postBuild(config, build, { fetch: f.impl });
+    expect(stored.id).toBe(7);
+    expect(f.calls).toHaveLength(1);
+    expect(f.calls[0]?.url).toBe('http://ledger.test/api/v1/builds');
+    expect(f.calls[0]?.init.method).toBe('POST');
+    expect((f.calls[0]?.init.headers as Record<string, string>)['Authorization']).toBe('Bearer secret');
+    expect(JSON.parse(String(f.calls[0]?.init.body))).toEqual(build);
+  });
+
+  it('quotes the API on a refused record and does not retry it', async () => {
+    const f = fakeFetch([json(400, { error: { code: 'invalid_build', message: 'The build record is invalid.', fields: { digest: 'must be sha256' } } })]);
+    await expect(postBuild(config, build, { fetch: f.impl })).rejects.toThrow(/refused the build record \(400 invalid_build: The build record is invalid\. \(digest: must be sha256\)\)/);
+    expect(f.calls).toHaveLength(1);
+  });
+
+  it('says which token to use on 401', async () => {
+    const f = fakeFetch([json(401, { error: { code: 'unauthorized', message: 'no' } })]);
+    await expect(postBuild(config, build, { fetch: f.impl })).rejects.toThrow(/refused LEDGER_TOKEN.*API_WRITE_TOKENS/);
+  });
+
+  it('retries a connection failure or a 503, then succeeds', async () => {
+    const f = fakeFetch([new TypeError('fetch failed'), json(503, { error: { code: 'unavailable', message: 'db' } }), json(201, { ...build, id: 8 })]);
+    expect((await postBuild(config, build, { fetch: f.impl, retryDelayMs: 1 })).id).toBe(8);
+    expect(f.calls).toHaveLength(3);
+  });
+
+  it('gives up after three attempts and says why', async () => {
+    const f = fakeFetch([new TypeError('fetch failed'), new TypeError('fetch failed'), new TypeError('fetch failed')]);
+    await expect(postBuild(config, build, { fetch: f.impl, retryDelayMs: 1 })).rejects.toThrow(/after 3 attempts: no answer \(fetch failed\)/);
+  });
+});

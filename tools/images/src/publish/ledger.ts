@@ -1,0 +1,66 @@
+import type { Build, NewBuild } from '@slipway/api-contract';
+
+/** Where and how to record builds: LEDGER_URL and LEDGER_TOKEN, or nothing when LEDGER_URL is unset. */
+export interface LedgerConfig {
+  url: string;
+  token: string;
+}
+
+/** Reads LEDGER_URL and LEDGER_TOKEN; undefined when LEDGER_URL is unset or empty. */
+export function ledgerConfig(env: NodeJS.ProcessEnv): LedgerConfig | undefined {
+  const url = (env['LEDGER_URL'] ?? '').trim().replace(/\/+$/, '');
+  if (!url) return undefined;
+  if (!/^https?:\/\/[^/\s]+/.test(url)) throw new Error(`LEDGER_URL "${url}" is not an http(s) URL, e.g. https://ledger.example.com`);
+  const token = (env['LEDGER_TOKEN'] ?? '').trim();
+  if (!token) throw new Error('LEDGER_URL is set but LEDGER_TOKEN is not: set it to one of the API\'s API_WRITE_TOKENS (a CI secret)');
+  return { url, token };
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string; fields?: Record<string, string> };
+}
+
+function describeError(status: number, text: string): string {
+  let body: ErrorBody = {};
+  try {
+    body = JSON.parse(text) as ErrorBody;
+  } catch {
+    return `${status}: ${text.slice(0, 300)}`;
+  }
+  const fields = Object.entries(body.error?.fields ?? {}).map(([k, v]) => `${k}: ${v}`);
+  return `${status} ${body.error?.code ?? ''}: ${body.error?.message ?? text.slice(0, 300)}${fields.length ? ` (${fields.join('; ')})` : ''}`;
+}
+
+const retryable = (status: number) => status === 502 || status === 503 || status === 504;
+
+/**
+ * POSTs a build to <LEDGER_URL>/api/v1/builds with the bearer token and returns
+ * the stored record. Retries a connection failure or a 502/503/504 twice; any
+ * other refusal is an error that quotes the API's message and fields.
+ */
+export async function postBuild(config: LedgerConfig, build: NewBuild, opts: { fetch?: typeof fetch; retryDelayMs?: number } = {}): Promise<Build> {
+  const doFetch = opts.fetch ?? fetch;
+  const endpoint = `${config.url}/api/v1/builds`;
+  let last = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if (attempt > 1) await new Promise((r) => setTimeout(r, (opts.retryDelayMs ?? 1_000) * (attempt - 1)));
+    let res: Response;
+    try {
+      res = await doFetch(endpoint, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${config.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(build),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (e) {
+      last = `no answer (${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message})`;
+      continue;
+    }
+    const text = await res.text();
+    if (res.status === 201) return JSON.parse(text) as Build;
+    last = describeError(res.status, text);
+    if (res.status === 401) throw new Error(`the ledger at ${config.url} refused LEDGER_TOKEN (${last}): use one of its API_WRITE_TOKENS`);
+    if (!retryable(res.status)) throw new Error(`the ledger at ${config.url} refused the build record (${last})`);
+  }
+  throw new Error(`the ledger at ${endpoint} did not take the build record after 3 attempts: ${last}`);
+}

@@ -1,0 +1,97 @@
+import { buildImage, type ImageBuild } from '../build-image';
+import { imageDestination, imageRepository } from '../image-mode';
+import { requireBuildx } from '../lib/docker';
+import { currentBranch, gitInfo } from '../lib/git';
+import { metadataPath, readMetadata, type ImageMetadata } from '../metadata';
+import { consumeBuildMarker, readBuildMarker } from './build-marker';
+import { branchTag, ciRunId, decideOutcome, ledgerBuild, publishTags } from './decide';
+import { ledgerConfig, postBuild } from './ledger';
+import { publishRecordPath, writePublishRecord, type PublishRecord } from './record';
+import { addTags, digestInRegistry, registryDigest } from './registry-ops';
+
+/** One docker-publish: the project's build (for a rebuild) and its size budget. */
+export interface PublishRequest extends Omit<ImageBuild, 'nxHash' | 'noCache'> {
+  budgetBytes?: number;
+}
+
+const log = (msg: string) => console.log(`docker-publish: ${msg}`);
+
+/**
+ * Publishes the image docker-build recorded for this commit: makes sure its
+ * digest is in the registry (rebuilding, Nx cache skipped, when a cache hit
+ * points at an image that is gone), adds this commit's tags to it without
+ * rebuilding, records it in the ledger when LEDGER_URL is set, and writes
+ * dist/images/<project>/publish.json.
+ */
+export async function publishImage(req: PublishRequest, workspaceRoot = process.cwd(), env = process.env): Promise<PublishRecord> {
+  const started = Date.now();
+  const dest = imageDestination(env);
+  if (dest.mode !== 'push') {
+    throw new Error('docker-publish pushes to a registry: set SLIPWAY_IMAGE_MODE=push and REGISTRY (e.g. rg.fr-par.scw.cloud/my-namespace)');
+  }
+  const ledger = ledgerConfig(env);
+  requireBuildx();
+  const git = gitInfo(workspaceRoot);
+  const tags = publishTags(git.short, branchTag(env, currentBranch(workspaceRoot)));
+
+  const file = metadataPath(workspaceRoot, req.project);
+  let meta: ImageMetadata = readMetadata(file);
+  const repository = imageRepository(req.project, dest);
+  if (meta.mode !== 'push' || meta.image !== repository) {
+    throw new Error(`${file} describes ${meta.image} (${meta.mode}), not ${repository}: run docker-build with the same SLIPWAY_IMAGE_MODE and REGISTRY`);
+  }
+
+  let rebuilt = false;
+  if (digestInRegistry(`${meta.image}@${meta.digest}`) === 'missing') {
+    log(`${meta.image}@${meta.digest} is not in the registry (the Nx cache outlived it): rebuilding with the Nx cache skipped`);
+    meta = await buildImage({ ...req, nxHash: meta.nxHash }, workspaceRoot);
+    rebuilt = true;
+  } else {
+    log(`${meta.image}@${meta.digest} is in the registry`);
+  }
+
+  const marker = readBuildMarker(workspaceRoot, req.project);
+  const decision = decideOutcome(meta, marker, rebuilt);
+  await addTags(meta.image, meta.digest, tags);
+  for (const tag of tags) {
+    const got = registryDigest(`${meta.image}:${tag}`);
+    if (got !== meta.digest) throw new Error(`${meta.image}:${tag} points at ${got} after tagging, not ${meta.digest}`);
+  }
+  const publishMs = Date.now() - started;
+  // A build counts its build time; a reuse (or a rebuild, done inside this step) the time of this step.
+  const durationMs = decision.outcome === 'built' && !rebuilt ? (marker?.durationMs ?? 0) + publishMs : publishMs;
+  const allTags = decision.outcome === 'built' ? [...new Set([...meta.tags, ...tags])] : tags;
+  log(`${req.project}: ${decision.outcome} (${decision.reason}); ${meta.image}@${meta.digest} tagged ${tags.join(', ')}`);
+
+  const record: PublishRecord = {
+    project: req.project,
+    image: meta.image,
+    digest: meta.digest,
+    tags: allTags,
+    sizeBytes: meta.sizeBytes,
+    sizeKind: meta.sizeKind,
+    ...(req.budgetBytes ? { budgetBytes: req.budgetBytes } : {}),
+    platform: meta.platform,
+    gitSha: git.sha,
+    builtFrom: meta.gitSha,
+    nxHash: meta.nxHash,
+    outcome: decision.outcome,
+    reason: decision.reason,
+    durationMs,
+    rebuilt,
+    publishedAt: new Date().toISOString(),
+  };
+  if (ledger) {
+    const stored = await postBuild(
+      ledger,
+      ledgerBuild({ meta, gitSha: git.sha, tags: allTags, decision, durationMs, budgetBytes: req.budgetBytes, ciRunId: ciRunId(env) }),
+    );
+    record.ledgerId = stored.id;
+    log(`recorded in the ledger at ${ledger.url} as build ${stored.id}`);
+  } else {
+    log('LEDGER_URL is not set: no ledger record');
+  }
+  writePublishRecord(publishRecordPath(workspaceRoot, req.project), record);
+  consumeBuildMarker(workspaceRoot, req.project);
+  return record;
+}
