@@ -2,6 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { chromiumAvailable, launchChromium } from './support/browser';
+import { ledgerFixture, postBuilds } from './support/ledger-fixture';
+import { checkLedgerPages } from './support/ledger-pages';
 import { freePort, startGroup, waitForHttp, type Started } from './support/processes';
 
 const workspaceRoot = resolve(import.meta.dirname, '../../..');
@@ -37,6 +41,22 @@ describe('dev servers: nx serve web', () => {
 
   afterAll(async () => {
     await dev?.stop();
+  });
+
+  describe.skipIf(!chromiumAvailable())('in Chromium', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('shows recorded builds on the overview, an image page with its size chart, and a CI run', async () => {
+      const fixture = ledgerFixture(`dev-${Date.now()}`);
+      await postBuilds(web, token, fixture.builds);
+      await checkLedgerPages(browser, web, fixture);
+    });
   });
 
   it('serves the single-page app', async () => {
