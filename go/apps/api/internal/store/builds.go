@@ -15,16 +15,26 @@ import (
 // with millisecond precision, and the returned build carries that value.
 // One INSERT is atomic: a crash leaves the build stored whole or not at all.
 func (s *Store) AddBuild(ctx context.Context, b ledger.Build) (ledger.Build, error) {
+	return s.insertBuild(ctx, s.db, b)
+}
+
+// rowQuerier is *sql.DB or *sql.Tx.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// insertBuild inserts b through q and returns it with its new ID.
+func (s *Store) insertBuild(ctx context.Context, q rowQuerier, b ledger.Build) (ledger.Build, error) {
 	tags, err := json.Marshal(b.Tags)
 	if err != nil {
 		return ledger.Build{}, err
 	}
 	b.RecordedAt = b.RecordedAt.UTC().Truncate(time.Millisecond)
-	err = s.queryRow(ctx, `
+	err = q.QueryRowContext(ctx, s.dialect.sql(`
 		INSERT INTO builds (project, image, digest, tags, size_bytes, budget_bytes, platform, git_sha, nx_hash,
 		                    outcome, duration_ms, ci_run_id, recorded_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		RETURNING id`,
+		RETURNING id`),
 		b.Project, b.Image, b.Digest, string(tags), b.SizeBytes, nullInt(b.BudgetBytes), b.Platform, b.GitSHA,
 		b.NxHash, string(b.Outcome), b.DurationMs, nullString(b.CIRunID), b.RecordedAt.UnixMilli(),
 	).Scan(&b.ID)
@@ -32,6 +42,38 @@ func (s *Store) AddBuild(ctx context.Context, b ledger.Build) (ledger.Build, err
 		return ledger.Build{}, fmt.Errorf("insert build: %w", err)
 	}
 	return b, nil
+}
+
+// AddBuildsIfEmpty stores builds, in order and in one transaction, when the
+// ledger holds no build yet; otherwise it stores nothing. It returns how
+// many builds the ledger held before (0 when it stored builds). The check
+// and the inserts are one transaction, under a table lock in PostgreSQL, so
+// two callers at once cannot both fill the ledger, and a crash leaves it
+// empty rather than half filled.
+func (s *Store) AddBuildsIfEmpty(ctx context.Context, builds []ledger.Build) (int64, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	if s.dialect.lockBuilds != "" {
+		if _, err := tx.ExecContext(ctx, s.dialect.lockBuilds); err != nil {
+			return 0, fmt.Errorf("lock builds: %w", err)
+		}
+	}
+	var existing int64
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM builds`).Scan(&existing); err != nil {
+		return 0, fmt.Errorf("count builds: %w", err)
+	}
+	if existing > 0 {
+		return existing, nil
+	}
+	for _, b := range builds {
+		if _, err := s.insertBuild(ctx, tx, b); err != nil {
+			return 0, err
+		}
+	}
+	return 0, tx.Commit()
 }
 
 // buildColumnNames are the columns scanBuild reads, in order.

@@ -21,6 +21,10 @@ type dialect struct {
 	// lockMigrations, when set, serializes migrations across processes on
 	// the connection conn; the returned function releases the lock.
 	lockMigrations func(ctx context.Context, conn *sql.Conn) (unlock func(), err error)
+	// lockBuilds, when set, locks the builds table against other writers
+	// for the rest of a transaction (SQLite's immediate transactions
+	// already do).
+	lockBuilds string
 }
 
 var sqliteDialect = dialect{
@@ -41,6 +45,8 @@ const migrationLockKey = 7_310_202_501
 var postgresDialect = dialect{
 	name:     "postgres",
 	numbered: true,
+	// SHARE ROW EXCLUSIVE conflicts with itself and with inserts, not with reads.
+	lockBuilds: `LOCK TABLE builds IN SHARE ROW EXCLUSIVE MODE`,
 	schemaMigrations: `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    TEXT   PRIMARY KEY,
 		applied_at BIGINT NOT NULL

@@ -33,7 +33,7 @@ func TestImages(t *testing.T) {
 		mustAdd(t, s, runBuild("r.example/api", "run2", built, 11))
 		mustAdd(t, s, runBuild("r.example/web", "run3", reused, 20))
 		mustAdd(t, s, runBuild("r.example/web", "run3", reused, 21)) // a retry in the same run
-		webLatest := runBuild("r.example/web", "", built, 30)         // a local build
+		webLatest := runBuild("r.example/web", "", built, 30)        // a local build
 		webLatest.Project = "web"
 		webLatest = mustAdd(t, s, webLatest)
 		cache := mustAdd(t, s, runBuild("r.example/cache", "run0", reused, -60))
