@@ -3,6 +3,7 @@
 //
 //   npm run bench -- <name…|all> [--runs N] [--ref COMMIT]    names: no-change fresh-runner small-changes image-sizes scale dev-loop
 //   npm run bench -- chart                      renders bench/charts/*.svg from bench/results/*.json
+//   npm run bench -- report                     prints the results as the Markdown tables of bench/README.md
 //
 // Each benchmark writes bench/results/<name>.json; the full output of every command goes
 // to a log file (its path is printed first).
@@ -18,7 +19,8 @@ import { devLoop } from './dev-loop';
 import { freshRunner } from './fresh-runner';
 import { imageSizes } from './image-sizes';
 import { noChange } from './no-change';
-import { renderCharts } from './render-charts';
+import { readRaw, renderCharts } from './render-charts';
+import { reportMarkdown, type AllResults } from './lib/report';
 import { scale } from './scale';
 import { smallChanges } from './small-changes';
 
@@ -27,6 +29,10 @@ const benchmarks: Benchmark[] = [noChange, freshRunner, smallChanges, imageSizes
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string' }, ref: { type: 'string' } } });
   const names = positionals.length ? positionals : ['all'];
+  if (names.includes('report')) {
+    console.log(reportMarkdown(readRaw() as AllResults));
+    return;
+  }
   if (names.includes('chart')) {
     for (const file of await renderCharts()) console.log(`wrote ${file}`);
     return;
@@ -49,7 +55,7 @@ async function main(): Promise<void> {
 }
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench -- <${benchmarks.map((b) => b.name).join('|')}|all|chart> [--runs N]`);
+  console.error(`bench: ${message}\nusage: npm run bench -- <${benchmarks.map((b) => b.name).join('|')}|all|chart|report> [--runs N] [--ref COMMIT]`);
   process.exit(2);
 }
 

@@ -38,7 +38,7 @@ export const devLoop: Benchmark = {
         const t0 = performance.now();
         const dev = startGroup('npm', ['run', 'dev'], {
           cwd: clone.root,
-          env: nxEnv({ WEB_PORT: String(webPort), API_PROXY_TARGET: `http://127.0.0.1:${apiPort}`, API_ADDR: `127.0.0.1:${apiPort}`, API_DATA_DIR: dataDir, API_WRITE_TOKENS: 'bench-token' }),
+          env: nxEnv({ NX_CACHE_DIRECTORY: join(clone.root, '.nx', 'cache'), WEB_PORT: String(webPort), API_PROXY_TARGET: `http://127.0.0.1:${apiPort}`, API_ADDR: `127.0.0.1:${apiPort}`, API_DATA_DIR: dataDir, API_WRITE_TOKENS: 'bench-token' }),
         });
         try {
           let webAt = 0;

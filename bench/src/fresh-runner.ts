@@ -8,7 +8,7 @@ import { startCacheServer } from './lib/cache-server';
 import { dockerVersions, images, plainBuild, removeBenchImages, requireBuilder } from './lib/docker';
 import { machine } from './lib/results';
 import { nx, progress, ran, taskRuns } from './lib/run';
-import { speedup, summarize } from './lib/stats';
+import { pairedSpeedup, summarize } from './lib/stats';
 import { cloneHead } from './lib/workspace';
 
 const WRITE = 'bench-write-token';
@@ -81,7 +81,7 @@ export const freshRunner: Benchmark = {
           buildxWarm: s.warm,
           buildxColdPerImage: Object.fromEntries(Object.entries(coldPerImage).map(([k, v]) => [k, summarize(v)])),
         },
-        ratios: { coldOverRemote: speedup(s.cold, s.remote), warmOverRemote: speedup(s.warm, s.remote) },
+        ratios: { coldOverRemote: pairedSpeedup(cold, remote), warmOverRemote: pairedSpeedup(warm, remote) },
       };
     } finally {
       await server.stop();

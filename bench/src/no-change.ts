@@ -5,7 +5,7 @@ import { images, plainBuild, removeBenchImages, requireBuilder, dockerVersions }
 import type { Benchmark } from './lib/bench';
 import { machine } from './lib/results';
 import { nx, progress, ran, taskRuns } from './lib/run';
-import { speedup, summarize } from './lib/stats';
+import { pairedSpeedup, summarize } from './lib/stats';
 import { cloneHead } from './lib/workspace';
 
 /** A file in no image: a test of web (tests are kept out of the image hash and the build context). */
@@ -63,7 +63,7 @@ export const noChange: Benchmark = {
           buildxAllImages: s.plain,
           buildxPerImage: Object.fromEntries(Object.entries(plainPerImage).map(([k, v]) => [k, summarize(v)])),
         },
-        ratios: { buildxOverNxAffected: speedup(s.plain, s.affected), buildxOverNxRunMany: speedup(s.plain, s.runMany) },
+        ratios: { buildxOverNxAffected: pairedSpeedup(plain, affected), buildxOverNxRunMany: pairedSpeedup(plain, runMany) },
       };
     } finally {
       removeBenchImages(projects);

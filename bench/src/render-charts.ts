@@ -15,15 +15,23 @@ function read<T>(name: string): T | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
 }
 
-/** Every result file there is, under the names the chart builders use. */
+const NAMES = ['no-change', 'fresh-runner', 'small-changes', 'image-sizes', 'scale', 'dev-loop'] as const;
+
+/** Every result file there is, by benchmark name. */
+export function readRaw(): Partial<Record<(typeof NAMES)[number], unknown>> {
+  return Object.fromEntries(NAMES.map((n) => [n, read(n)]).filter(([, v]) => v !== undefined));
+}
+
+/** The same, under the names the chart builders use. */
 export function readResults(): Results {
+  const raw = readRaw() as Record<string, never>;
   return {
-    noChange: read('no-change'),
-    freshRunner: read('fresh-runner'),
-    smallChanges: read('small-changes'),
-    imageSizes: read('image-sizes'),
-    scale: read('scale'),
-    devLoop: read('dev-loop'),
+    noChange: raw['no-change'],
+    freshRunner: raw['fresh-runner'],
+    smallChanges: raw['small-changes'],
+    imageSizes: raw['image-sizes'],
+    scale: raw['scale'],
+    devLoop: raw['dev-loop'],
   };
 }
 

@@ -6,7 +6,7 @@ import { stepCached } from './lib/buildkit-log';
 import { dockerVersions, plainBuild, removeBenchImages, requireBuilder } from './lib/docker';
 import { machine } from './lib/results';
 import { nx, progress, ran } from './lib/run';
-import { speedup, summarize } from './lib/stats';
+import { pairedSpeedup, summarize } from './lib/stats';
 import { cloneHead, type Clone } from './lib/workspace';
 
 /** A package web does not use, in two real versions (integrity from the npm registry). */
@@ -97,7 +97,6 @@ export const smallChanges: Benchmark = {
         }
         for (const image of ['api', 'web']) cold[image]?.push(plainBuild(clone, image, { noCache: true }).ms);
       }
-      const sum = (xs: number[] | undefined) => summarize(xs ?? []);
       return {
         machine: m,
         runs,
@@ -107,7 +106,7 @@ export const smallChanges: Benchmark = {
           nxAffected: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)])),
           buildxCold: Object.fromEntries(Object.entries(cold).map(([k, v]) => [k, summarize(v)])),
         },
-        ratios: Object.fromEntries(scenarios.map((s) => [s.key, speedup(sum(cold[s.coldImage]), sum(samples[s.key]))])),
+        ratios: Object.fromEntries(scenarios.map((s) => [s.key, pairedSpeedup(cold[s.coldImage] ?? [], samples[s.key] ?? [])])),
       };
     } finally {
       removeBenchImages(['api', 'web']);

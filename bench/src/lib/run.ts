@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 /** One finished command: its exit status, combined output and wall time. */
@@ -53,9 +54,13 @@ export function timed(
   return { status: r.status, output, ms };
 }
 
-/** `npx nx ...args` in a workspace, timed. */
+/**
+ * `npx nx ...args` in a workspace, timed. The Nx cache is the workspace's own
+ * (NX_CACHE_DIRECTORY): without it, a clone whose node_modules links the checkout's
+ * shares the checkout's local cache, and a "fresh" clone gets local hits.
+ */
 export function nx(cwd: string, args: string[], opts: { env?: Record<string, string>; label?: string } = {}): Timed {
-  return timed('npx', ['nx', ...args], { cwd, env: nxEnv(opts.env), label: opts.label ?? `nx ${args.join(' ')}` });
+  return timed('npx', ['nx', ...args], { cwd, env: nxEnv({ NX_CACHE_DIRECTORY: join(cwd, '.nx', 'cache'), ...opts.env }), label: opts.label ?? `nx ${args.join(' ')}` });
 }
 
 /** One task header Nx printed: `> nx run api:docker-build  [local cache]`. */

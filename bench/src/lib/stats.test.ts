@@ -1,4 +1,4 @@
-import { formatRatio, formatSeconds, median, speedup, summarize } from './stats';
+import { formatRatio, formatSeconds, median, pairedSpeedup, speedup, summarize } from './stats';
 
 describe('median', () => {
   it.each([
@@ -43,5 +43,16 @@ describe('formatting', () => {
   it('prints seconds and ratios with their ranges', () => {
     expect(formatSeconds({ median: 12_345, min: 11_000, max: 14_160, n: 5 })).toBe('12.3 s (11.0–14.2, n=5)');
     expect(formatRatio({ median: 4.24, min: 3.9, max: 4.81, n: 3 })).toBe('×4.2 (3.9–4.8)');
+  });
+});
+
+describe('pairedSpeedup', () => {
+  it('takes the ratio run by run, then their median and range', () => {
+    expect(pairedSpeedup([100, 300, 60], [10, 100, 30])).toEqual({ median: 3, min: 2, max: 10, n: 3 });
+  });
+
+  it('pairs only as many runs as both sides have', () => {
+    expect(pairedSpeedup([100, 50], [10]).n).toBe(1);
+    expect(() => pairedSpeedup([], [1])).toThrow('no samples');
   });
 });

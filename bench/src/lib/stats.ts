@@ -40,3 +40,15 @@ export function formatSeconds(s: Summary): string {
 export function formatRatio(s: Summary): string {
   return `×${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
 }
+
+/**
+ * Speed-up from paired samples (run i of `slow` against run i of `fast`, measured back to
+ * back): the median and range of the per-run ratios, which a shared machine's load
+ * swings disturb less than a ratio of medians.
+ */
+export function pairedSpeedup(slow: readonly number[], fast: readonly number[]): Summary {
+  const n = Math.min(slow.length, fast.length);
+  if (n === 0) throw new Error('paired speed-up of no samples');
+  const ratios = Array.from({ length: n }, (_, i) => (slow[i] as number) / (fast[i] as number));
+  return summarize(ratios);
+}

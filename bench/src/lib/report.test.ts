@@ -1,0 +1,38 @@
+import { reportMarkdown, type AllResults } from './report';
+
+const machine = { date: '2026-11-25T03:00:00.000Z', cpus: 2, cpuModel: 'AMD EPYC', memGiB: 24, loadStart: 5, loadEnd: 9, commit: 'abc1234', versions: { engine: '20.10', buildx: 'v0.38.2', buildkit: 'v0.34.2' } };
+const s = (median: number, min = median, max = median) => ({ median, min, max, n: 2 });
+
+describe('reportMarkdown', () => {
+  it('reports medians, ranges and paired ratios with the machine', () => {
+    const r: AllResults = {
+      'no-change': {
+        runs: 2,
+        wallSeconds: 600,
+        machine,
+        samplesMs: { nxAffected: [10_000, 20_000], nxRunMany: [10_000, 10_000], buildxAllImages: [40_000, 40_000] },
+        summaryMs: { nxAffected: s(15_000, 10_000, 20_000), nxRunMany: s(10_000), buildxAllImages: s(40_000), buildxPerImage: { api: s(20_000) } },
+      },
+    };
+    const md = reportMarkdown(r);
+    expect(md).toContain('### 1. Nothing changed');
+    expect(md).toContain('commit abc1234, 2 × AMD EPYC, 24 GiB; Docker 20.10, buildx v0.38.2, BuildKit v0.34.2; load average 5 at the start, 9 at the end; 2 run(s), 10 min');
+    // Paired: 40/10 = 4 and 40/20 = 2, median 3.
+    expect(md).toContain('| `nx affected -t docker-build` | 15.0 s (10.0–20.0, n=2) | ×3.0 (2.0–4.0) |');
+    expect(md).toContain('| · api | 20.0 s (20.0–20.0, n=2) |  |');
+    expect(md).not.toContain('### 2.');
+  });
+
+  it('says which layers small changes reused', () => {
+    const md = reportMarkdown({
+      'small-changes': {
+        runs: 1,
+        machine,
+        scenarios: { web: { what: 'one web source file', coldImage: 'web', runs: [{ rebuilt: ['web'], npmCiCached: true }] } },
+        samplesMs: { nxAffected: { web: [50_000] }, buildxCold: { web: [200_000] } },
+        summaryMs: { nxAffected: { web: s(50_000) }, buildxCold: { web: s(200_000) } },
+      },
+    });
+    expect(md).toContain('| one web source file | web (npm ci layer cached: yes) | 50.0 s (50.0–50.0, n=2) | web: 200.0 s (200.0–200.0, n=2) | ×4.0 (4.0–4.0) |');
+  });
+});

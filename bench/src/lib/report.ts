@@ -1,0 +1,151 @@
+import { formatRatio, formatSeconds, pairedSpeedup, type Summary } from './stats';
+
+/** What the report reads of one result file: its machine, and the rest by benchmark. */
+interface Base {
+  title?: string;
+  runs: number;
+  wallSeconds?: number;
+  machine: { date: string; cpus: number; cpuModel: string; memGiB: number; loadStart: number; loadEnd?: number; commit: string; versions?: Record<string, string> };
+}
+
+export interface AllResults {
+  'no-change'?: Base & { samplesMs: { nxAffected: number[]; nxRunMany: number[]; buildxAllImages: number[] }; summaryMs: { nxAffected: Summary; nxRunMany: Summary; buildxAllImages: Summary; buildxPerImage: Record<string, Summary> } };
+  'fresh-runner'?: Base & {
+    samplesMs: { nxRemoteCache: number[]; buildxCold: number[]; buildxWarm: number[] };
+    summaryMs: { gitClone: Summary; nxRemoteCache: Summary; buildxCold: Summary; buildxWarm: Summary; buildxColdPerImage: Record<string, Summary> };
+  };
+  'small-changes'?: Base & {
+    scenarios: Record<string, { what: string; coldImage: string; runs: { rebuilt: string[]; npmCiCached?: boolean; goModCached?: boolean }[] }>;
+    samplesMs: { nxAffected: Record<string, number[]>; buildxCold: Record<string, number[]> };
+    summaryMs: { nxAffected: Record<string, Summary>; buildxCold: Record<string, Summary> };
+  };
+  'image-sizes'?: Base & { images: Record<string, SizeEntry> };
+  scale?: Base & { points: { imageProjects: number; generated: { goServices: number; webApps: number; goLibs: number }; affectedByLibChange: number; samplesMs: { coldGraph: number[] }; summaryMs: Record<string, Summary> }[] };
+  'dev-loop'?: Base & { editsPerRun: number; summaryMs: { bothAnswering: Summary; webAnswering: Summary; goEditToApi: Summary } };
+}
+
+interface Measured {
+  base: string;
+  baseIsStandIn: boolean;
+  baseBytes: number;
+  addedBytes: number;
+  totalBytes: number;
+  addedLayers: { bytes: number; createdBy: string }[];
+}
+interface SizeEntry {
+  multiStage: Measured;
+  singleStage?: Measured;
+  reductionPercent?: number;
+  addedReductionPercent?: number;
+  decisionRecord?: { singleStageMB: number; multiStageMB: number; reductionPercent: number };
+}
+
+const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+const table = (head: string[], rows: string[][]) => [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+function machineLine(r: Base): string {
+  const m = r.machine;
+  const v = m.versions && Object.keys(m.versions).length ? `; Docker ${m.versions['engine']}, buildx ${m.versions['buildx']}, BuildKit ${m.versions['buildkit']}` : '';
+  return `_${m.date.slice(0, 16).replace('T', ' ')} UTC, commit ${m.commit}, ${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB${v}; load average ${m.loadStart} at the start, ${m.loadEnd ?? '?'} at the end; ${r.runs} run(s), ${Math.round((r.wallSeconds ?? 0) / 60)} min in all._`;
+}
+
+/** The Markdown of the results section of bench/README.md, from the result files there are. */
+export function reportMarkdown(r: AllResults): string {
+  const out: string[] = [];
+  const nc = r['no-change'];
+  if (nc) {
+    const s = nc.summaryMs;
+    out.push('### 1. Nothing changed', machineLine(nc), '');
+    out.push(
+      table(
+        ['', 'median (min–max)', 'vs docker buildx build (paired runs)'],
+        [
+          ['`nx affected -t docker-build`', formatSeconds(s.nxAffected), formatRatio(pairedSpeedup(nc.samplesMs.buildxAllImages, nc.samplesMs.nxAffected))],
+          ['`nx run-many -t docker-build` (every image, all cache hits)', formatSeconds(s.nxRunMany), formatRatio(pairedSpeedup(nc.samplesMs.buildxAllImages, nc.samplesMs.nxRunMany))],
+          ['`docker buildx build` of every image, BuildKit cache warm', formatSeconds(s.buildxAllImages), ''],
+          ...Object.entries(s.buildxPerImage).map(([k, v]) => [`· ${k}`, formatSeconds(v), '']),
+        ],
+      ),
+      '',
+    );
+  }
+  const fr = r['fresh-runner'];
+  if (fr) {
+    const s = fr.summaryMs;
+    out.push('### 2. Fresh CI runner', machineLine(fr), '');
+    out.push(
+      table(
+        ['', 'median (min–max)', 'speed-up of the remote cache (paired runs)'],
+        [
+          ['`git clone` (not in the times below)', formatSeconds(s.gitClone), ''],
+          ['fresh clone, `nx run-many -t docker-build`, remote cache warm', formatSeconds(s.nxRemoteCache), ''],
+          ['`docker buildx build --no-cache` of every image (cold)', formatSeconds(s.buildxCold), formatRatio(pairedSpeedup(fr.samplesMs.buildxCold, fr.samplesMs.nxRemoteCache))],
+          ...Object.entries(s.buildxColdPerImage).map(([k, v]) => [`· ${k}`, formatSeconds(v), '']),
+          ['`docker buildx build` of every image, BuildKit cache warm', formatSeconds(s.buildxWarm), formatRatio(pairedSpeedup(fr.samplesMs.buildxWarm, fr.samplesMs.nxRemoteCache))],
+        ],
+      ),
+      '',
+    );
+  }
+  const sc = r['small-changes'];
+  if (sc) {
+    out.push('### 3. Small changes', machineLine(sc), '');
+    const rows = Object.entries(sc.scenarios).map(([key, sce]) => {
+      const nx = sc.summaryMs.nxAffected[key];
+      const cold = sc.summaryMs.buildxCold[sce.coldImage];
+      const rebuilt = [...new Set(sce.runs.map((x) => x.rebuilt.join(', ') || 'nothing'))].join(' / ');
+      const layers = [
+        sce.runs.some((x) => x.npmCiCached !== undefined) ? `npm ci layer cached: ${sce.runs.map((x) => (x.npmCiCached ? 'yes' : 'no')).join(', ')}` : '',
+        sce.runs.some((x) => x.goModCached !== undefined) ? `go mod download layer cached: ${sce.runs.map((x) => (x.goModCached ? 'yes' : 'no')).join(', ')}` : '',
+      ].filter(Boolean);
+      const ratio = formatRatio(pairedSpeedup(sc.samplesMs.buildxCold[sce.coldImage] ?? [], sc.samplesMs.nxAffected[key] ?? []));
+      return [sce.what, `${rebuilt}${layers.length ? ` (${layers.join('; ')})` : ''}`, nx ? formatSeconds(nx) : '', `${sce.coldImage}: ${cold ? formatSeconds(cold) : ''}`, ratio];
+    });
+    out.push(table(['change', 'Nx rebuilt', '`nx affected -t docker-build`', 'cold build of the image', 'speed-up (paired runs)'], rows), '');
+  }
+  const is = r['image-sizes'];
+  if (is) {
+    out.push('### 4. Image sizes', machineLine(is), '');
+    const rows = Object.entries(is.images).map(([name, e]) => [
+      name,
+      `${e.multiStage.base}${e.multiStage.baseIsStandIn ? ' (stand-in)' : ''}: ${mb(e.multiStage.baseBytes)}`,
+      `${mb(e.multiStage.addedBytes)} in ${e.multiStage.addedLayers.length} layer(s)`,
+      mb(e.multiStage.totalBytes),
+      e.singleStage ? `${mb(e.singleStage.totalBytes)} (${mb(e.singleStage.addedBytes)} over ${e.singleStage.base})` : '—',
+      e.reductionPercent !== undefined ? `${e.reductionPercent}% (added: ${e.addedReductionPercent}%)` : '—',
+      e.decisionRecord ? `${e.decisionRecord.multiStageMB} MB vs ${e.decisionRecord.singleStageMB} MB: ~${e.decisionRecord.reductionPercent}%` : '—',
+    ]);
+    out.push(table(['image', 'base', 'added over the base', 'total', 'single-stage variant: total (added)', 'multi-stage smaller by', 'decision record (official bases)'], rows), '');
+    for (const [name, e] of Object.entries(is.images)) {
+      out.push(`Layers ${name} adds: ${e.multiStage.addedLayers.map((l) => `${mb(l.bytes)} \`${l.createdBy.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 70)}\``).join('; ') || 'none'}.`, '');
+    }
+  }
+  const sl = r.scale;
+  if (sl) {
+    out.push('### 5. Scale', machineLine(sl), '');
+    const rows = sl.points.map((p) => [
+      String(p.imageProjects),
+      `${p.generated.goServices} services, ${p.generated.webApps} web apps, ${p.generated.goLibs} libraries`,
+      formatSeconds({ median: p.samplesMs.coldGraph[0] ?? 0, min: p.samplesMs.coldGraph[0] ?? 0, max: p.samplesMs.coldGraph[0] ?? 0, n: 1 }),
+      `${p.summaryMs['showAffected'] ? formatSeconds(p.summaryMs['showAffected']) : ''}; ${p.affectedByLibChange} affected`,
+      p.summaryMs['noChangeAffectedBuild'] ? formatSeconds(p.summaryMs['noChangeAffectedBuild']) : '',
+    ]);
+    out.push(table(['image projects', 'generated', 'first graph (cold)', '`nx show projects --affected` (a shared Go library changed)', 'no-change `nx affected -t docker-build`'], rows), '');
+  }
+  const dl = r['dev-loop'];
+  if (dl) {
+    out.push('### 6. The dev loop', machineLine(dl), '');
+    out.push(
+      table(
+        ['', 'median (min–max)'],
+        [
+          ['`npm run dev` → the web dev server answers', formatSeconds(dl.summaryMs.webAnswering)],
+          ['`npm run dev` → both answer (web, and the API through its /api proxy)', formatSeconds(dl.summaryMs.bothAnswering)],
+          [`Go file saved → the API answers with the change (${dl.editsPerRun} edits per run)`, formatSeconds(dl.summaryMs.goEditToApi)],
+        ],
+      ),
+      '',
+    );
+  }
+  return out.join('\n');
+}
