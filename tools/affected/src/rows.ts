@@ -180,18 +180,18 @@ export const ROWS: Row[] = [
     change: 'lockfile: a package web builds with (postcss 8.5.33 → 8.5.32)',
     files: ['package-lock.json'],
     edit: lockVersion('postcss', ['8.5.33', POSTCSS_8_5_33], ['8.5.32', POSTCSS_8_5_32]),
-    affected: ['api', 'cache', 'web'],
+    affected: ['web'],
     rebuilt: ['web'],
     reason:
-      "Nx marks every project affected on a lockfile change; web builds with postcss (its pruned lockfile changes); no Go image's graph reaches an npm package (the contract library has no npm dependencies)",
+      "`projectsAffectedByDependencyUpdates: auto`: Nx diffs the lockfile and marks the projects whose graph reaches postcss (web, through vite); web's pruned lockfile changes, so web rebuilds; no Go project reaches an npm package",
   },
   {
     change: 'lockfile: a package web does not use (@ungap/structured-clone 1.4.0 → 1.3.0)',
     files: ['package-lock.json'],
     edit: lockVersion('@ungap/structured-clone', ['1.4.0', STRUCTURED_CLONE_1_4_0], ['1.3.0', STRUCTURED_CLONE_1_3_0]),
-    affected: ['api', 'cache', 'web'],
+    affected: ['web'],
     rebuilt: [],
-    reason: "Nx marks every project affected on a lockfile change; web's pruned lockfile stays byte-identical and no image's graph reaches the package",
+    reason: "web's graph reaches the package through its dev tooling, so Nx's lockfile diff marks it affected, but web's pruned lockfile (build and runtime dependencies only) stays byte-identical: no image rebuilds",
   },
   {
     change: 'web Dockerfile (apps/web/Dockerfile)',
