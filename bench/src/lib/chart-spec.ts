@@ -86,7 +86,7 @@ export function timeSpec(rows: TimeRow[]): TopLevelSpec {
       { mark: { type: 'rule' }, encoding: { x: { field: 'min', type: 'quantitative' }, x2: { field: 'max' } } },
       { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { x: { field: 'max', type: 'quantitative' }, text: { field: 'median', type: 'quantitative', format: '.1f' } } },
     ],
-    config: { legend: { orient: 'bottom', columns: 1 } },
+    config: { legend: { orient: 'bottom', columns: 1, labelLimit: 500 }, axis: { labelLimit: 260 } },
   };
 }
 
@@ -122,7 +122,7 @@ export function sizeSpec(rows: SizeRow[]): TopLevelSpec {
       { mark: 'bar', encoding: { x: { field: 'mb', type: 'quantitative', title: 'MB' }, color: { field: 'variant', type: 'nominal', title: null, scale: { range: ['#2a9d8f', '#e76f51'] } } } },
       { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { x: { field: 'mb', type: 'quantitative' }, text: { field: 'mb', type: 'quantitative', format: '.1f' } } },
     ],
-    config: { legend: { orient: 'bottom' } },
+    config: { legend: { orient: 'bottom', labelLimit: 500 }, axis: { labelLimit: 260 } },
   };
 }
 
@@ -163,6 +163,6 @@ export function scaleSpec(rows: ScaleRow[]): TopLevelSpec {
       { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'median', type: 'quantitative', title: 'seconds' }, color } },
       { mark: 'rule', encoding: { x, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' }, color } },
     ],
-    config: { legend: { orient: 'bottom', columns: 1 } },
+    config: { legend: { orient: 'bottom', columns: 1, labelLimit: 500 }, axis: { labelLimit: 260 } },
   };
 }
