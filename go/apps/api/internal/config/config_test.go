@@ -31,6 +31,17 @@ func TestLoad(t *testing.T) {
 				MaxBodyBytes: 1024, LogLevel: "debug", ShutdownTimeout: 2 * time.Second},
 		},
 		{
+			name: "postgres",
+			env:  map[string]string{"DATABASE_URL": "postgres://ledger:pw@db:5432/ledger"},
+			want: Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "postgres://ledger:pw@db:5432/ledger",
+				MaxBodyBytes: 65536, LogLevel: "info", ShutdownTimeout: 10 * time.Second},
+		},
+		{
+			name:    "database url of another database",
+			env:     map[string]string{"DATABASE_URL": "mysql://ledger:pw@db/ledger"},
+			wantErr: []string{`DATABASE_URL="(hidden)": must be a postgres:// or postgresql:// URL`},
+		},
+		{
 			name:    "bad body limit",
 			env:     map[string]string{"API_MAX_BODY_BYTES": "64k"},
 			wantErr: []string{`API_MAX_BODY_BYTES="64k": must be an integer`},
@@ -85,10 +96,20 @@ func TestLoad(t *testing.T) {
 	}
 }
 
-func TestLogValueHidesTokens(t *testing.T) {
-	var buf bytes.Buffer
-	slog.New(slog.NewJSONHandler(&buf, nil)).Info("config", "config", Config{WriteTokens: []string{"s3cret"}})
-	if strings.Contains(buf.String(), "s3cret") || !strings.Contains(buf.String(), `"writeTokens":1`) {
-		t.Fatalf("log %s", buf.String())
+func TestLogValueHidesSecrets(t *testing.T) {
+	tests := []struct {
+		cfg     Config
+		storage string
+	}{
+		{Config{WriteTokens: []string{"s3cret"}, DataDir: "/var/lib/slipway"}, `"storage":"sqlite:/var/lib/slipway"`},
+		{Config{WriteTokens: []string{"s3cret"}, DatabaseURL: "postgres://ledger:s3cret@db/ledger"}, `"storage":"postgres"`},
+	}
+	for _, tt := range tests {
+		var buf bytes.Buffer
+		slog.New(slog.NewJSONHandler(&buf, nil)).Info("config", "config", tt.cfg)
+		if strings.Contains(buf.String(), "s3cret") || !strings.Contains(buf.String(), `"writeTokens":1`) ||
+			!strings.Contains(buf.String(), tt.storage) {
+			t.Fatalf("log %s, want %s and no secret", buf.String(), tt.storage)
+		}
 	}
 }
