@@ -2,15 +2,13 @@
 // records what came out in dist/images/<project>/metadata.json.
 //   docker-build --project api --dockerfile go/Dockerfile.multi-stage --context go --build-arg SERVICE=api
 import { parseArgs } from 'node:util';
+import { imageArgOptions } from '../lib/image-args';
 import { buildImage } from '../build-image';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      project: { type: 'string' },
-      dockerfile: { type: 'string' },
-      context: { type: 'string' },
-      'build-arg': { type: 'string', multiple: true, default: [] },
+      ...imageArgOptions,
       'no-cache': { type: 'boolean', default: false },
     },
   });

@@ -3,16 +3,14 @@
 //   docker-publish --project api --dockerfile go/Dockerfile.multi-stage --context go --build-arg SERVICE=api [--budget 20MB]
 // Needs SLIPWAY_IMAGE_MODE=push and REGISTRY; LEDGER_URL and LEDGER_TOKEN to record the build.
 import { parseArgs } from 'node:util';
+import { imageArgOptions } from '../lib/image-args';
 import { publishImage } from '../publish/publish-image';
 import { parseSize } from '../size-report';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      project: { type: 'string' },
-      dockerfile: { type: 'string' },
-      context: { type: 'string' },
-      'build-arg': { type: 'string', multiple: true, default: [] },
+      ...imageArgOptions,
       budget: { type: 'string' },
     },
   });

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { imageArgOptions } from '../lib/image-args';
 import { PLATFORM } from '../buildx-args';
 import { finalBase } from '../dockerfile';
 import { capture, stream } from '../lib/exec';
@@ -21,12 +22,9 @@ function engineSize(ref: string): number {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      project: { type: 'string' },
-      dockerfile: { type: 'string' },
-      context: { type: 'string' },
+      ...imageArgOptions,
       budget: { type: 'string' },
       'single-stage': { type: 'string' },
-      'build-arg': { type: 'string', multiple: true, default: [] },
     },
   });
   const { project, dockerfile, context, budget } = values;
