@@ -332,6 +332,18 @@ func TestQueryErrors(t *testing.T) {
 	})
 }
 
+func TestNewRoutesAllowOnlyGet(t *testing.T) {
+	eachAPI(t, []string{token}, 65536, func(t *testing.T, api *testAPI) {
+		for _, path := range []string{"/api/v1/runs", "/api/v1/runs/run1", "/api/v1/images/r.example%2Fa/sizes"} {
+			res := api.do(t, http.MethodPost, path, map[string]string{"Authorization": "Bearer " + token}, nil)
+			if res.status != http.StatusMethodNotAllowed || res.apiError(t).Code != "method_not_allowed" ||
+				!strings.Contains(res.header.Get("Allow"), "GET") {
+				t.Errorf("POST %s: %d %s (Allow %q)", path, res.status, res.body, res.header.Get("Allow"))
+			}
+		}
+	})
+}
+
 // pageCursor posts n builds in distinct runs and returns the nextCursor of
 // path's first page.
 func pageCursor(t *testing.T, api *testAPI, path string, n int) string {

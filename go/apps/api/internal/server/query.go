@@ -61,10 +61,10 @@ func (q *queryParams) outcome() ledger.Outcome {
 
 // project reads "project": an Nx project name, or "" when absent.
 func (q *queryParams) project() string {
-	p := q.values.Get("project")
 	if !q.values.Has("project") {
 		return ""
 	}
+	p := q.values.Get("project")
 	if msg := ledger.ValidateProject(p); msg != "" {
 		q.fields["project"] = msg
 		return ""
