@@ -56,8 +56,16 @@ port=${POSTGRES_PORT:-$(free_port)}
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/slipway-postgres.XXXXXX")
 chmod 755 "$dir"
+# A start that fails half-way leaves no server or directory behind.
+abandon() {
+  if [[ -f $dir/data/postmaster.pid ]]; then
+    "${as[@]}" "$bindir/pg_ctl" --pgdata="$dir/data" --mode=immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$dir"
+}
+trap abandon EXIT
 password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-printf '%s\n' "$password" >"$dir/pwfile"
+(umask 077 && printf '%s\n' "$password" >"$dir/pwfile")
 if [[ ${#as[@]} -gt 0 ]]; then chown -R postgres "$dir"; fi
 
 log "initializing a cluster in $dir/data ($("$bindir/postgres" --version))"
@@ -76,6 +84,7 @@ psql_bin=$bindir/psql
 "${as[@]}" "$psql_bin" --quiet --no-psqlrc --host="$dir" --port="$port" --username="$user" --dbname=postgres \
   --set=ON_ERROR_STOP=1 --command="CREATE DATABASE $db" >&2
 log "database $db created"
+trap - EXIT
 
 cat <<ENV
 export API_TEST_DATABASE_URL=postgres://$user:$password@127.0.0.1:$port/$db?sslmode=disable
