@@ -89,7 +89,8 @@ async function checkPhone(browser: Browser, baseUrl: string, { web }: LedgerFixt
   try {
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+    // Runs in the page; written as a string because this project is typed for Node, not the DOM.
+    const pageWidth = () => page.evaluate<number>('document.documentElement.scrollWidth');
 
     await page.goto(`${baseUrl}/`);
     await page.getByRole('link', { name: web, exact: true }).waitFor();
