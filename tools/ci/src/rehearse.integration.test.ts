@@ -18,7 +18,7 @@ import { goAvailable } from '@slipway/testing/src/go-available';
 import { buildGoService, startGoService, type GoService } from '@slipway/testing/src/go-service';
 import { cachedProjects, ranProjects } from '@slipway/testing/src/nx-runner';
 import { copyWorkspace, workspaceRoot, type WorkspaceCopy } from '@slipway/testing/src/workspace-copy';
-import { checkout, cleanEnv, collectArtifact, githubEnv, runStep, type GithubEvent, type StepRun } from './rehearsal/github-run';
+import { checkout, checkoutAgain, cleanEnv, collectArtifact, githubEnv, runStep, type GithubEvent, type StepRun } from './rehearsal/github-run';
 import { loadWorkflow, type Workflow } from './rehearsal/workflow';
 import { readRecords } from './summary';
 
@@ -31,6 +31,8 @@ const API_IMAGE = `${REGISTRY}/slipway-api`;
 
 /** The result of one rehearsed workflow run. */
 interface RunResult {
+  /** NX_BASE of the run. */
+  base: string;
   plan: StepRun;
   matrix: string[];
   entries: Record<string, StepRun>;
@@ -51,7 +53,7 @@ async function registryTags(repo: string): Promise<string[]> {
 /** Every repository of this rehearsal's namespace with its tags. */
 async function registrySnapshot(): Promise<Record<string, string[]>> {
   const ns = REGISTRY.replace(/^127\.0\.0\.1:5000\//, '');
-  const catalog = (await (await fetch('http://127.0.0.1:5000/v2/_catalog?n=10000')).json()) as { repositories: string[] };
+  const catalog = (await (await fetch('http://127.0.0.1:5000/v2/_catalog?n=1000')).json()) as { repositories: string[] };
   const out: Record<string, string[]> = {};
   for (const repo of catalog.repositories.filter((r) => r.startsWith(`${ns}/`))) out[repo] = await registryTags(repo);
   return out;
@@ -76,6 +78,7 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
   let ledger: GoService;
   let origin: WorkspaceCopy;
   let lastGreenMain = '';
+  let planCo: { root: string; remove: () => void } | undefined;
   const started = Date.now();
   const timings: string[] = [];
   const removers: (() => void)[] = [];
@@ -91,16 +94,23 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
    * merge base on a pull request), the plan step, then every matrix entry in a
    * fresh clone with its own artifact, then the summary step.
    */
-  function workflowRun(event: GithubEvent): RunResult {
+  function workflowRun(event: GithubEvent, rerunOf?: RunResult): RunResult {
     const t0 = Date.now();
-    const base = event.kind === 'push' ? lastGreenMain || origin.git('rev-parse', `${event.sha}~1`) : origin.git('merge-base', 'main', event.sha);
-    const planCo = checkout(origin.root, event, 'slipway-rehearsal-plan-');
-    removers.push(planCo.remove);
+    // A re-run keeps the shas its first attempt had.
+    const base =
+      rerunOf?.base ?? (event.kind === 'push' ? lastGreenMain || origin.git('rev-parse', `${event.sha}~1`) : origin.git('merge-base', 'main', event.sha));
+    // The plan (and summary) checkout is kept from run to run, so Nx's graph cache stays warm;
+    // every images job below gets a fresh clone.
+    if (planCo) checkoutAgain(planCo.root, event);
+    else {
+      planCo = checkout(origin.root, event, 'slipway-rehearsal-plan-');
+      removers.push(planCo.remove);
+    }
     const plan = runStep(wf, 'plan', 'plan', { cwd: planCo.root, event, values: {}, jobEnv: { NX_BASE: base, NX_HEAD: event.sha } });
     if (plan.status !== 0) throw new Error(`plan failed:\n${plan.output.slice(-4000)}`);
     const matrix = (JSON.parse(plan.outputs['matrix'] ?? '') as { include: { project: string }[] }).include.map((e) => e.project);
-    const artifacts = mkdtempSync(join(tmpdir(), 'slipway-rehearsal-artifacts-'));
-    removers.push(() => rmSync(artifacts, { recursive: true, force: true }));
+    // download-artifact's path in the summary job (which runs in the plan checkout here).
+    const artifacts = join(planCo.root, 'artifacts');
     const entries: Record<string, StepRun> = {};
     const checkouts: Record<string, string> = {};
     // The images job's `if`: no affected image, no job.
@@ -137,7 +147,7 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     if (event.kind === 'push' && event.branch === 'main') lastGreenMain = event.sha;
     timings.push(`${event.kind} ${event.sha.slice(0, 7)}: plan ${(plan.ms / 1000).toFixed(1)} s, run ${((Date.now() - t0) / 1000).toFixed(1)} s, matrix [${matrix.join(', ')}]`);
     const records = Object.fromEntries(readRecords(artifacts).map((r) => [r.project, r]));
-    return { plan, matrix, entries, checkouts, records, summary };
+    return { base, plan, matrix, entries, checkouts, records, summary };
   }
 
   beforeAll(async () => {
@@ -190,6 +200,16 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     expect(first.summary.summary).toMatch(/\| built \| /);
   });
 
+  it('(c) a re-run of that main run (say its first attempt failed after the build): remote-cache hit, reused, digest unchanged', async () => {
+    const run = workflowRun({ kind: 'push', sha: firstSha, branch: 'main', runId: '1001', attempt: 2 }, first);
+    expect(run.matrix).toEqual(['api']);
+    expect(cachedProjects(run.entries['api']?.output ?? '')).toEqual(['api']);
+    const record = run.records['api'];
+    expect(record).toMatchObject({ outcome: 'reused', digest: builtDigest, gitSha: firstSha });
+    expect((await ledgerBuilds())[0]).toMatchObject({ outcome: 'reused', gitSha: firstSha, digest: builtDigest, ciRunId: '1001-2' });
+    rerun = run;
+  });
+
   it('(b) a commit to main that touches only README plans nothing, skips the images job and pushes nothing', async () => {
     const registryBefore = await registrySnapshot();
     const entriesBefore = cacheEntries();
@@ -226,16 +246,6 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     const latest = (await ledgerBuilds())[0];
     expect(latest).toMatchObject({ outcome: 'reused', gitSha: sha, digest: builtDigest, tags: [sha.slice(0, 7), 'pr-7'], ciRunId: '1003' });
     expect(run.summary.summary).toContain(`reused (from ${firstSha.slice(0, 7)})`);
-  });
-
-  it('(c) a re-run of the first main run: remote-cache hit and reused, digest unchanged', async () => {
-    const run = workflowRun({ kind: 'push', sha: firstSha, branch: 'main', runId: '1001', attempt: 2 });
-    expect(run.matrix).toEqual(['api']);
-    expect(cachedProjects(run.entries['api']?.output ?? '')).toEqual(['api']);
-    const record = run.records['api'];
-    expect(record).toMatchObject({ outcome: 'reused', digest: builtDigest, gitSha: firstSha });
-    expect((await ledgerBuilds())[0]).toMatchObject({ outcome: 'reused', gitSha: firstSha, digest: builtDigest, ciRunId: '1001-2' });
-    rerun = run;
   });
 
   it('a cache hit whose image is gone from the registry is rebuilt (Nx cache skipped), not trusted', async () => {

@@ -73,4 +73,11 @@ describe('imageTargets', () => {
   it('runs what docker-build built', () => {
     expect(imageTargets(api)['docker-run']?.dependsOn).toEqual(['docker-build']);
   });
+
+  it('publishes after docker-build, never from a cache, with what a rebuild needs and the size budget', () => {
+    const publish = imageTargets(api, { budgets: { api: '20MB' } })['docker-publish'];
+    expect(publish?.dependsOn).toEqual(['docker-build']);
+    expect(publish?.cache).toBe(false);
+    expect(publish?.options.command).toMatch(/cli\/docker-publish\.ts --project \{projectName\} --dockerfile go\/Dockerfile\.multi-stage --context go --build-arg SERVICE=api --budget 20MB$/);
+  });
 });

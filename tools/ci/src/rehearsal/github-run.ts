@@ -103,15 +103,28 @@ export function runStep(
  */
 export function checkout(origin: string, event: GithubEvent, prefix: string): { root: string; remove: () => void } {
   const root = mkdtempSync(join(tmpdir(), prefix));
+  const r = spawnSync('git', ['clone', '--quiet', '--no-checkout', origin, '.'], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git clone ${origin} failed: ${r.stderr}`);
+  checkoutAgain(root, event);
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * Moves an existing clone to another event's commit (fetch, checkout, and the
+ * untracked files of the last job removed), keeping what git ignores, such as
+ * Nx's workspace data: a runner with a warm workspace.
+ */
+export function checkoutAgain(root: string, event: GithubEvent): void {
   const git = (...args: string[]) => {
     const r = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
   };
-  git('clone', '--quiet', '--no-checkout', origin, '.');
-  if (event.kind === 'push') git('checkout', '--quiet', '-B', event.branch, event.sha);
-  else git('checkout', '--quiet', '--detach', event.sha);
-  symlinkSync(join(workspaceRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
-  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+  git('fetch', '--quiet', 'origin');
+  if (event.kind === 'push') git('checkout', '--quiet', '--force', '-B', event.branch, event.sha);
+  else git('checkout', '--quiet', '--force', '--detach', event.sha);
+  git('clean', '-fdq');
+  // A workspace copy may have committed its node_modules link (a link is not the directory .gitignore names).
+  if (!existsSync(join(root, 'node_modules'))) symlinkSync(join(workspaceRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
 }
 
 /** upload-artifact then download-artifact: copies the files of one image job into dir/image-<project>/. */
