@@ -84,7 +84,8 @@ describe('openapi.yaml', () => {
   it('gives every operation a unique operationId, a declared tag and a summary', () => {
     const declaredTags = (isObject(doc) && Array.isArray(doc['tags']) ? doc['tags'] : []).map((t) => isObject(t) && t['name']);
     const ids = operations.map(({ op }) => op['operationId']);
-    expect(ids).toEqual(['getHealth', 'getReadiness', 'createBuild', 'listImages', 'listImageBuilds']);
+    expect(new Set(ids).size, 'operationIds are unique').toBe(ids.length);
+    expect(ids).toEqual(['getHealth', 'getReadiness', 'createBuild', 'listImages', 'listImageBuilds', 'listImageSizes', 'listRuns', 'getRun']);
     for (const { route, method, op } of operations) {
       expect(op['summary'], `${method} ${route}`).toEqual(expect.any(String));
       expect(op['tags'], `${method} ${route}`).toEqual([expect.any(String)]);
