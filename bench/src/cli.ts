@@ -48,7 +48,11 @@ async function main(): Promise<void> {
     setLogFile(log);
     const startedAt = Date.now();
     progress(`${b.title} — ${runs ?? b.defaultRuns} run(s); full output in ${log}`);
-    const result = await b.run({ runs: runs ?? b.defaultRuns });
+    const checkpoint = (partial: Record<string, unknown>) => {
+      const file = writeResult(b.name, { ...(partial as Parameters<typeof writeResult>[1]), title: b.title, startedAt });
+      progress(`${b.name}: results so far in ${file}`);
+    };
+    const result = await b.run({ runs: runs ?? b.defaultRuns, checkpoint });
     const file = writeResult(b.name, { ...(result as Parameters<typeof writeResult>[1]), title: b.title, startedAt });
     progress(`${b.name}: done in ${Math.round((Date.now() - startedAt) / 1000)} s; wrote ${file}`);
   }

@@ -20,7 +20,7 @@ export const freshRunner: Benchmark = {
   name: 'fresh-runner',
   title: 'Fresh CI runner: remote cache warm vs cold and BuildKit-warm docker buildx build',
   defaultRuns: 3,
-  run: async ({ runs }) => {
+  run: async ({ runs, checkpoint }) => {
     requireBuilder();
     const m = machine(dockerVersions());
     const a = cloneHead('slipway-bench-fresh-a-');
@@ -37,6 +37,26 @@ export const freshRunner: Benchmark = {
       const warm: number[] = [];
       const coldPerImage: Record<string, number[]> = Object.fromEntries(projects.map((p) => [p, []]));
       let remoteTasks: string[] = [];
+      const result = () => {
+        const s = { clone: summarize(clone), remote: summarize(remote), cold: summarize(cold), warm: summarize(warm) };
+        return {
+          machine: m,
+          runs: remote.length,
+          runsPlanned: runs,
+          images: projects,
+          remoteTasks,
+          cacheEntries: entries,
+          samplesMs: { gitClone: clone, nxRemoteCache: remote, buildxCold: cold, buildxWarm: warm, buildxColdPerImage: coldPerImage },
+          summaryMs: {
+            gitClone: s.clone,
+            nxRemoteCache: s.remote,
+            buildxCold: s.cold,
+            buildxWarm: s.warm,
+            buildxColdPerImage: Object.fromEntries(Object.entries(coldPerImage).map(([k, v]) => [k, summarize(v)])),
+          },
+          ratios: { coldOverRemote: pairedSpeedup(cold, remote), warmOverRemote: pairedSpeedup(warm, remote) },
+        };
+      };
       for (let i = 0; i < runs; i++) {
         const t0 = performance.now();
         const b = cloneHead(`slipway-bench-fresh-b${i + 1}-`);
@@ -65,24 +85,9 @@ export const freshRunner: Benchmark = {
         let warmTotal = 0;
         for (const p of projects) warmTotal += plainBuild(a, p).ms;
         warm.push(warmTotal);
+        checkpoint(result());
       }
-      const s = { clone: summarize(clone), remote: summarize(remote), cold: summarize(cold), warm: summarize(warm) };
-      return {
-        machine: m,
-        runs,
-        images: projects,
-        remoteTasks,
-        cacheEntries: entries,
-        samplesMs: { gitClone: clone, nxRemoteCache: remote, buildxCold: cold, buildxWarm: warm, buildxColdPerImage: coldPerImage },
-        summaryMs: {
-          gitClone: s.clone,
-          nxRemoteCache: s.remote,
-          buildxCold: s.cold,
-          buildxWarm: s.warm,
-          buildxColdPerImage: Object.fromEntries(Object.entries(coldPerImage).map(([k, v]) => [k, summarize(v)])),
-        },
-        ratios: { coldOverRemote: pairedSpeedup(cold, remote), warmOverRemote: pairedSpeedup(warm, remote) },
-      };
+      return result();
     } finally {
       await server.stop();
       removeBenchImages(projects);

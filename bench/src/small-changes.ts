@@ -68,7 +68,7 @@ export const smallChanges: Benchmark = {
   name: 'small-changes',
   title: 'Small changes: nx affected -t docker-build after one change vs a cold build of the image',
   defaultRuns: 3,
-  run: async ({ runs }) => {
+  run: async ({ runs, checkpoint }) => {
     requireBuilder();
     const m = machine(dockerVersions());
     const clone = cloneHead('slipway-bench-small-');
@@ -78,6 +78,20 @@ export const smallChanges: Benchmark = {
       const samples: Record<string, number[]> = { api: [], web: [], lockfile: [] };
       const details: Record<string, { change: string; rebuilt: string[]; npmCiCached?: boolean; goModCached?: boolean }[]> = { api: [], web: [], lockfile: [] };
       const cold: Record<string, number[]> = { api: [], web: [] };
+      const result = () => {
+        return {
+          machine: m,
+          runs: cold['api']?.length ?? 0,
+          runsPlanned: runs,
+          scenarios: Object.fromEntries(scenarios.map((s) => [s.key, { what: s.what, expectedRebuilds: s.rebuilds, coldImage: s.coldImage, runs: details[s.key] }])),
+          samplesMs: { nxAffected: samples, buildxCold: cold },
+          summaryMs: {
+            nxAffected: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)])),
+            buildxCold: Object.fromEntries(Object.entries(cold).map(([k, v]) => [k, summarize(v)])),
+          },
+          ratios: Object.fromEntries(scenarios.map((s) => [s.key, pairedSpeedup(cold[s.coldImage] ?? [], samples[s.key] ?? [])])),
+        };
+      };
       for (let i = 1; i <= runs; i++) {
         for (const s of scenarios) {
           const change = s.edit(clone, i);
@@ -96,18 +110,9 @@ export const smallChanges: Benchmark = {
           });
         }
         for (const image of ['api', 'web']) cold[image]?.push(plainBuild(clone, image, { noCache: true }).ms);
+        checkpoint(result());
       }
-      return {
-        machine: m,
-        runs,
-        scenarios: Object.fromEntries(scenarios.map((s) => [s.key, { what: s.what, expectedRebuilds: s.rebuilds, coldImage: s.coldImage, runs: details[s.key] }])),
-        samplesMs: { nxAffected: samples, buildxCold: cold },
-        summaryMs: {
-          nxAffected: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)])),
-          buildxCold: Object.fromEntries(Object.entries(cold).map(([k, v]) => [k, summarize(v)])),
-        },
-        ratios: Object.fromEntries(scenarios.map((s) => [s.key, pairedSpeedup(cold[s.coldImage] ?? [], samples[s.key] ?? [])])),
-      };
+      return result();
     } finally {
       removeBenchImages(['api', 'web']);
       clone.remove();

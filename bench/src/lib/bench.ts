@@ -2,6 +2,8 @@
 export interface BenchOptions {
   /** Repetitions of each measured step. */
   runs: number;
+  /** Saves the result so far after each run, so a long benchmark stopped early still leaves its numbers. */
+  checkpoint: (partial: Record<string, unknown>) => void;
 }
 
 /** One benchmark: a name (also its results file), a default run count, and the measurement. */

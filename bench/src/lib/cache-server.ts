@@ -36,7 +36,10 @@ export async function startCacheServer(goModule: string, tokens: { read: string;
       if (line.includes('"msg":"listening"')) addr = (JSON.parse(line) as { addr?: string }).addr ?? '';
     }
     if (addr) break;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the cache server did not start:\n${readFileSync(logFile, 'utf8')}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the cache server did not start:\n${readFileSync(logFile, 'utf8')}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
