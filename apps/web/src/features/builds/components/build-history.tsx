@@ -4,6 +4,7 @@ import { LoadMore } from '../../../components/load-more';
 import { LoadingStatus } from '../../../components/loading-status';
 import { UnknownThing } from '../../../components/unknown-thing';
 import { isNotFound } from '../../../lib/api-client';
+import { isOutcome } from '../api/build';
 import { useBuildHistory } from '../api/use-build-history';
 import { BuildsTable } from './builds-table';
 
@@ -29,7 +30,7 @@ export function BuildHistory({ image, outcome, onOutcomeChange }: BuildHistoryPr
           Outcome{' '}
           <select
             value={outcome ?? ''}
-            onChange={(event) => onOutcomeChange(FILTERS.find((f) => (f.value ?? '') === event.target.value)?.value ?? null)}
+            onChange={(event) => onOutcomeChange(isOutcome(event.target.value) ? event.target.value : null)}
           >
             {FILTERS.map((filter) => (
               <option key={filter.label} value={filter.value ?? ''}>

@@ -57,7 +57,13 @@ export function BuildsTable({ builds }: { builds: readonly Build[] }) {
               <td data-label="Nx hash">
                 <ShortId full={build.nxHash} short={shortHash(build.nxHash)} />
               </td>
-              <td data-label="CI run">{build.ciRunId ? <Link to={paths.run(build.ciRunId)}>{build.ciRunId}</Link> : <span className="muted">—</span>}</td>
+              <td data-label="CI run">
+                {build.ciRunId ? (
+                  <Link to={paths.run(build.ciRunId)}>{build.ciRunId}</Link>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,23 +1,12 @@
-import { render, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router';
+import { renderWithRouter, rowOf } from '../../../testing/render';
 import { API_IMAGE, makeBuild, makeImage, WEB_IMAGE } from '../../../testing/fixtures';
 import { apiErrorResponse, jsonResponse, pending, requestedUrls, stubFetch } from '../../../testing/fetch-stub';
 import { ImagesPage } from './images-page';
 
-/** The table row whose image link is named `image`. */
-function rowOf(image: string) {
-  const row = screen.getByRole('link', { name: image }).closest('tr');
-  if (!row) throw new Error(`${image} is not in a table row`);
-  return within(row);
-}
-
 function renderPage() {
-  return render(
-    <MemoryRouter>
-      <ImagesPage />
-    </MemoryRouter>,
-  );
+  return renderWithRouter(<ImagesPage />);
 }
 
 describe('ImagesPage', () => {

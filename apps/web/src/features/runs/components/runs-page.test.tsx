@@ -1,22 +1,12 @@
-import { render, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router';
+import { renderWithRouter, rowOf } from '../../../testing/render';
 import { makeBuild, makeRun, runSummary } from '../../../testing/fixtures';
 import { apiErrorResponse, jsonResponse, pending, requestedUrls, stubFetch } from '../../../testing/fetch-stub';
 import { RunsPage } from './runs-page';
 
 function renderPage() {
-  return render(
-    <MemoryRouter>
-      <RunsPage />
-    </MemoryRouter>,
-  );
-}
-
-function rowOf(runId: string) {
-  const row = screen.getByRole('link', { name: runId }).closest('tr');
-  if (!row) throw new Error(`${runId} is not in a table row`);
-  return within(row);
+  return renderWithRouter(<RunsPage />);
 }
 
 describe('RunsPage', () => {
