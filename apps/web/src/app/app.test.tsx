@@ -68,6 +68,8 @@ describe('App', () => {
 
     expect(await screen.findByRole('heading', { level: 2, name: API_IMAGE })).toBeInTheDocument();
     expect(await screen.findByText('4.2 s')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Images' })).toHaveClass('active');
+    expect(screen.getByRole('link', { name: 'CI runs' })).not.toHaveClass('active');
     expect(requestedUrls(fetchMock).sort()).toEqual([
       '/api/v1/images/registry.example%2Fns%2Fslipway-api/builds?limit=20',
       '/api/v1/images/registry.example%2Fns%2Fslipway-api/sizes?limit=200',

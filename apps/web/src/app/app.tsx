@@ -1,4 +1,4 @@
-import { Link, NavLink, Outlet, Route, Routes, useParams } from 'react-router';
+import { Link, NavLink, Outlet, Route, Routes, useMatch, useParams } from 'react-router';
 import { ImagePage } from '../features/images/components/image-page';
 import { ImagesPage } from '../features/images/components/images-page';
 import { RunPage } from '../features/runs/components/run-page';
@@ -22,6 +22,8 @@ export function App() {
 }
 
 function AppLayout() {
+  // An image page belongs to the images section of the nav.
+  const onImagePage = useMatch('/images/:image') !== null;
   return (
     <>
       <header className="app-header">
@@ -29,7 +31,7 @@ function AppLayout() {
           <Link to={paths.overview}>Slipway — build ledger</Link>
         </h1>
         <nav aria-label="Main">
-          <NavLink to={paths.overview} end>
+          <NavLink to={paths.overview} end className={({ isActive }) => (isActive || onImagePage ? 'active' : '')}>
             Images
           </NavLink>
           <NavLink to={paths.runs}>CI runs</NavLink>
