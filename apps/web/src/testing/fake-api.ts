@@ -1,3 +1,5 @@
+// src/testing is not a test file by name, so the image's dependency set (web:docker-deps) sees
+// its imports: it uses vitest only, never @testing-library, which would pull test packages in.
 import type { Build, ImageSummary, Run, SizePoint } from '@slipway/api-contract';
 import { apiErrorResponse, jsonResponse, stubFetch } from './fetch-stub';
 import { runSummary } from './fixtures';

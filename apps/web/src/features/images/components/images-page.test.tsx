@@ -1,12 +1,23 @@
-import { screen, within } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderWithRouter, rowOf } from '../../../testing/render';
+import { MemoryRouter } from 'react-router';
 import { API_IMAGE, makeBuild, makeImage, WEB_IMAGE } from '../../../testing/fixtures';
 import { apiErrorResponse, jsonResponse, pending, requestedUrls, stubFetch } from '../../../testing/fetch-stub';
 import { ImagesPage } from './images-page';
 
+/** The table row whose image link is named `image`. */
+function rowOf(image: string) {
+  const row = screen.getByRole('link', { name: image }).closest('tr');
+  if (!row) throw new Error(`${image} is not in a table row`);
+  return within(row);
+}
+
 function renderPage() {
-  return renderWithRouter(<ImagesPage />);
+  return render(
+    <MemoryRouter>
+      <ImagesPage />
+    </MemoryRouter>,
+  );
 }
 
 describe('ImagesPage', () => {

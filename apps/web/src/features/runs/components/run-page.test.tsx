@@ -1,13 +1,23 @@
-import { screen, within } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderWithRouter, rowOf } from '../../../testing/render';
+import { MemoryRouter } from 'react-router';
 import { stubLedgerApi } from '../../../testing/fake-api';
 import { API_IMAGE, makeBuild, makeRun, WEB_IMAGE } from '../../../testing/fixtures';
 import { apiErrorResponse, jsonResponse, pending, requestedUrls, stubFetch } from '../../../testing/fetch-stub';
 import { RunPage } from './run-page';
 
 function renderPage(runId = '98765') {
-  return renderWithRouter(<RunPage runId={runId} />);
+  return render(
+    <MemoryRouter>
+      <RunPage runId={runId} />
+    </MemoryRouter>,
+  );
+}
+
+function rowOf(image: string) {
+  const row = screen.getByRole('link', { name: image }).closest('tr');
+  if (!row) throw new Error(`${image} is not in a table row`);
+  return within(row);
 }
 
 describe('RunPage', () => {

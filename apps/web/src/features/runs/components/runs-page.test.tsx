@@ -1,12 +1,22 @@
-import { screen, within } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderWithRouter, rowOf } from '../../../testing/render';
+import { MemoryRouter } from 'react-router';
 import { makeBuild, makeRun, runSummary } from '../../../testing/fixtures';
 import { apiErrorResponse, jsonResponse, pending, requestedUrls, stubFetch } from '../../../testing/fetch-stub';
 import { RunsPage } from './runs-page';
 
 function renderPage() {
-  return renderWithRouter(<RunsPage />);
+  return render(
+    <MemoryRouter>
+      <RunsPage />
+    </MemoryRouter>,
+  );
+}
+
+function rowOf(runId: string) {
+  const row = screen.getByRole('link', { name: runId }).closest('tr');
+  if (!row) throw new Error(`${runId} is not in a table row`);
+  return within(row);
 }
 
 describe('RunsPage', () => {
