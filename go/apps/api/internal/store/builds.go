@@ -18,13 +18,14 @@ func (s *Store) AddBuild(ctx context.Context, b ledger.Build) (ledger.Build, err
 	return s.insertBuild(ctx, s.db, b)
 }
 
-// rowQuerier is *sql.DB or *sql.Tx.
-type rowQuerier interface {
+// querier is *sql.DB or *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // insertBuild inserts b through q and returns it with its new ID.
-func (s *Store) insertBuild(ctx context.Context, q rowQuerier, b ledger.Build) (ledger.Build, error) {
+func (s *Store) insertBuild(ctx context.Context, q querier, b ledger.Build) (ledger.Build, error) {
 	tags, err := json.Marshal(b.Tags)
 	if err != nil {
 		return ledger.Build{}, err
@@ -191,7 +192,7 @@ func (s *Store) Builds(ctx context.Context, image string, filter ledger.BuildFil
 	query += ` ORDER BY recorded_at DESC, id DESC LIMIT ?`
 	args = append(args, limit+1)
 
-	builds, err := s.scanBuilds(ctx, query, args...)
+	builds, err := s.scanBuilds(ctx, s.db, query, args...)
 	if err != nil {
 		return ledger.BuildPage{}, fmt.Errorf("list builds: %w", err)
 	}
@@ -211,9 +212,9 @@ func (s *Store) Builds(ctx context.Context, image string, filter ledger.BuildFil
 	return out, nil
 }
 
-// scanBuilds runs a query for buildColumns and reads every row.
-func (s *Store) scanBuilds(ctx context.Context, query string, args ...any) ([]ledger.Build, error) {
-	rows, err := s.query(ctx, query, args...)
+// scanBuilds runs a query for buildColumns through q and reads every row.
+func (s *Store) scanBuilds(ctx context.Context, q querier, query string, args ...any) ([]ledger.Build, error) {
+	rows, err := q.QueryContext(ctx, s.dialect.sql(query), args...)
 	if err != nil {
 		return nil, err
 	}

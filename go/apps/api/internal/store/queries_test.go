@@ -334,3 +334,45 @@ func TestRuns(t *testing.T) {
 		}
 	})
 }
+
+func TestRunIsOneSnapshot(t *testing.T) {
+	// A run read while its other jobs keep recording builds: the summary
+	// and the builds must come from the same moment. Read in two steps,
+	// the summary often counts fewer builds than the list holds.
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		mustAdd(t, s, runBuild("r.example/a", "live", ledger.OutcomeBuilt, 0))
+		done := make(chan error, 1)
+		go func() {
+			defer close(done)
+			for i := range 150 {
+				if _, err := s.AddBuild(ctx, runBuild(fmt.Sprintf("r.example/img%d", i), "live", ledger.OutcomeReused, i)); err != nil {
+					done <- err
+					return
+				}
+			}
+		}()
+		reads := 0
+		for writing := true; writing; reads++ {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+				writing = false
+			default:
+			}
+			run, err := s.Run(ctx, "live")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if int64(len(run.Builds)) != run.Images || run.Built+run.Reused != run.Images {
+				t.Fatalf("read %d: summary counts %d images (%d built, %d reused), but %d builds are listed",
+					reads, run.Images, run.Built, run.Reused, len(run.Builds))
+			}
+		}
+		if run, err := s.Run(ctx, "live"); err != nil || run.Images != 151 {
+			t.Fatalf("final run: %v, %d images", err, run.Images)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"slipway/apps/api/internal/ledger"
@@ -86,19 +87,29 @@ func (s *Store) Runs(ctx context.Context, page ledger.RunPageRequest) (ledger.Ru
 }
 
 // Run returns the CI run ciRunID with its builds ordered by project, then
-// image, or ledger.ErrNotFound when no build has that run id.
+// image, or ledger.ErrNotFound when no build has that run id. The summary
+// and the builds are read from one snapshot, so a build recorded meanwhile
+// by another job of the run cannot make them disagree.
 func (s *Store) Run(ctx context.Context, ciRunID string) (ledger.Run, error) {
 	if ciRunID == "" {
 		return ledger.Run{}, ledger.ErrNotFound
 	}
-	summary, err := scanRun(s.queryRow(ctx, fmt.Sprintf(runsQuery, "ci_run_id = ?"), ciRunID, ciRunID))
+	// Read-only: a plain (deferred) BEGIN in SQLite, whose WAL snapshot
+	// then spans both queries; a repeatable-read snapshot in PostgreSQL.
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return ledger.Run{}, fmt.Errorf("get run: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
+
+	summary, err := scanRun(tx.QueryRowContext(ctx, s.dialect.sql(fmt.Sprintf(runsQuery, "ci_run_id = ?")), ciRunID, ciRunID))
 	if errNoRows(err) {
 		return ledger.Run{}, ledger.ErrNotFound
 	}
 	if err != nil {
 		return ledger.Run{}, fmt.Errorf("get run: %w", err)
 	}
-	builds, err := s.scanBuilds(ctx, `SELECT `+buildColumns("")+` FROM builds WHERE ci_run_id = ?
+	builds, err := s.scanBuilds(ctx, tx, `SELECT `+buildColumns("")+` FROM builds WHERE ci_run_id = ?
 		ORDER BY project, image, recorded_at, id`, ciRunID)
 	if err != nil {
 		return ledger.Run{}, fmt.Errorf("get run: %w", err)
