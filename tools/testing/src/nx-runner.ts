@@ -32,8 +32,9 @@ interface TaskLine {
 }
 
 function taskLines(output: string, target: string): TaskLine[] {
-  // With parallel tasks Nx prefixes each line with the project name.
-  const re = new RegExp(`^(?:\\S+: )?> nx run ([^:\\s]+):${target}(.*)$`, 'gm');
+  // With parallel tasks Nx prefixes each line with the project name; under GitHub Actions
+  // (GITHUB_ACTIONS=true) it folds a cached task's output into `::group::⏩ > nx run …`.
+  const re = new RegExp(`^(?:\\S+: )?(?:::group::\\S+ )?> nx run ([^:\\s]+):${target}(.*)$`, 'gm');
   return [...output.matchAll(re)].map((m) => ({ project: m[1] ?? '', cached: /cache/.test(m[2] ?? '') }));
 }
 
