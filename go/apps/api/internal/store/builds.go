@@ -15,6 +15,8 @@ import (
 // with millisecond precision, and the returned build carries that value.
 // One INSERT is atomic: a crash leaves the build stored whole or not at all.
 func (s *Store) AddBuild(ctx context.Context, b ledger.Build) (ledger.Build, error) {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	return s.insertBuild(ctx, s.db, b)
 }
 
@@ -122,6 +124,8 @@ func scanBuild(row scanner, extra ...any) (ledger.Build, error) {
 // the times it was last built and reused and its run counts, most recent
 // first. Everything is computed by the database in one query.
 func (s *Store) Images(ctx context.Context, filter ledger.ImageFilter) ([]ledger.ImageSummary, error) {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	query := `
 		WITH latest AS (
 			SELECT b.*, ROW_NUMBER() OVER (PARTITION BY image ORDER BY recorded_at DESC, id DESC) AS rn
@@ -174,6 +178,8 @@ func (s *Store) Images(ctx context.Context, filter ledger.ImageFilter) ([]ledger
 // using keyset pagination on (recorded_at, id). It returns
 // ledger.ErrNotFound when the image has no builds at all.
 func (s *Store) Builds(ctx context.Context, image string, filter ledger.BuildFilter, page ledger.PageRequest) (ledger.BuildPage, error) {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	limit := page.Limit
 	if limit <= 0 || limit > ledger.MaxPageSize {
 		return ledger.BuildPage{}, fmt.Errorf("list builds: limit %d out of range 1..%d", limit, ledger.MaxPageSize)
@@ -246,6 +252,8 @@ func (s *Store) imageExists(ctx context.Context, image string) error {
 // Sizes returns the most recent limit builds of image as size points,
 // oldest first, or ledger.ErrNotFound when the image has no builds.
 func (s *Store) Sizes(ctx context.Context, image string, limit int) ([]ledger.SizePoint, error) {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	if limit <= 0 || limit > ledger.MaxSizePoints {
 		return nil, fmt.Errorf("list sizes: limit %d out of range 1..%d", limit, ledger.MaxSizePoints)
 	}

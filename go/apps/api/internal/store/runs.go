@@ -48,6 +48,8 @@ func scanRun(row scanner) (ledger.RunSummary, error) {
 // Runs returns one page of CI runs, newest first, using keyset pagination
 // on (started_at, ci_run_id).
 func (s *Store) Runs(ctx context.Context, page ledger.RunPageRequest) (ledger.RunPage, error) {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	limit := page.Limit
 	if limit <= 0 || limit > ledger.MaxPageSize {
 		return ledger.RunPage{}, fmt.Errorf("list runs: limit %d out of range 1..%d", limit, ledger.MaxPageSize)
@@ -91,6 +93,8 @@ func (s *Store) Runs(ctx context.Context, page ledger.RunPageRequest) (ledger.Ru
 // and the builds are read from one snapshot, so a build recorded meanwhile
 // by another job of the run cannot make them disagree.
 func (s *Store) Run(ctx context.Context, ciRunID string) (ledger.Run, error) {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	if ciRunID == "" {
 		return ledger.Run{}, ledger.ErrNotFound
 	}

@@ -39,10 +39,17 @@ type Config struct {
 	DataDir string
 }
 
+// opTimeout bounds each read and write of the ledger: a database that
+// stops answering then fails requests with an error instead of holding
+// them, and every pooled connection, until the client gives up.
+const opTimeout = 10 * time.Second
+
 // Store is a ledger.Store backed by SQLite or PostgreSQL.
 type Store struct {
 	db      *sql.DB
 	dialect dialect
+	// timeout is opTimeout; tests shorten it.
+	timeout time.Duration
 }
 
 // Open opens the database cfg names and applies pending migrations. logger
@@ -80,7 +87,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Store, error) 
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", where, err)
 	}
-	return &Store{db: db, dialect: d}, nil
+	return &Store{db: db, dialect: d, timeout: opTimeout}, nil
 }
 
 // openSQLite opens (or creates) dataDir/ledger.db in WAL mode.
@@ -120,9 +127,13 @@ func openPostgres(ctx context.Context, databaseURL string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", where, err)
 	}
+	// A shared server: stay well under its max_connections (100 by
+	// default) with a few API replicas, and recycle connections so that a
+	// failover or a proxy's idle cut is noticed.
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(5 * time.Minute)
+	db.SetConnMaxLifetime(30 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
@@ -147,8 +158,15 @@ func (s *Store) Dialect() string { return s.dialect.name }
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
+// bounded limits ctx to the store's operation timeout.
+func (s *Store) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
+}
+
 // Ping checks that the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	var one int
 	return s.db.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
 }

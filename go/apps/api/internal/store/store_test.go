@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -353,6 +354,40 @@ func TestConcurrentWrites(t *testing.T) {
 		}
 		if n := count(t, s, `SELECT COUNT(*) FROM builds`); n != 40 {
 			t.Fatalf("count %d", n)
+		}
+	})
+}
+
+func TestOperationsTimeOut(t *testing.T) {
+	// Every operation runs under the store's timeout; an expired one fails
+	// with the deadline instead of waiting on the database.
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		mustAdd(t, s, runBuild("r.example/a", "run1", ledger.OutcomeBuilt, 0))
+		s.timeout = time.Nanosecond
+		ops := []struct {
+			name string
+			call func() error
+		}{
+			{"AddBuild", func() error { _, err := s.AddBuild(ctx, build("r.example/a", t0)); return err }},
+			{"Images", func() error { _, err := s.Images(ctx, ledger.ImageFilter{}); return err }},
+			{"Builds", func() error {
+				_, err := s.Builds(ctx, "r.example/a", ledger.BuildFilter{}, ledger.PageRequest{Limit: 1})
+				return err
+			}},
+			{"Sizes", func() error { _, err := s.Sizes(ctx, "r.example/a", 1); return err }},
+			{"Runs", func() error { _, err := s.Runs(ctx, ledger.RunPageRequest{Limit: 1}); return err }},
+			{"Run", func() error { _, err := s.Run(ctx, "run1"); return err }},
+			{"Ping", func() error { return s.Ping(ctx) }},
+		}
+		for _, op := range ops {
+			if err := op.call(); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("%s with an expired timeout: %v, want the deadline", op.name, err)
+			}
+		}
+		s.timeout = opTimeout
+		if n := count(t, s, `SELECT COUNT(*) FROM builds`); n != 1 {
+			t.Fatalf("%d builds stored, want 1 (the timed-out insert stores nothing)", n)
 		}
 	})
 }
