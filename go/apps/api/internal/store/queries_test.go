@@ -274,35 +274,41 @@ func TestRuns(t *testing.T) {
 
 		runB := ledger.RunSummary{CIRunID: "runb", GitSHA: "bbbbbb2", StartedAt: t0.Add(10 * time.Minute),
 			FinishedAt: t0.Add(13 * time.Minute), Images: 3, Built: 1, Reused: 2, DurationMs: 312}
+		// Every limit, so that the runb/runc tie falls inside a page and
+		// across a page boundary (limits 1 and 3).
 		var all []ledger.RunSummary
-		var after *ledger.RunCursor
-		for pages := 1; ; pages++ {
-			page, err := s.Runs(ctx, ledger.RunPageRequest{Limit: 2, After: after})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(page.Runs) > 2 || pages > 3 {
-				t.Fatalf("page %d: %+v", pages, page)
-			}
-			all = append(all, page.Runs...)
-			if page.Next == nil {
-				if pages != 3 {
-					t.Fatalf("%d pages, want 3", pages)
+		for _, tt := range []struct{ limit, pages int }{{1, 5}, {2, 3}, {3, 2}, {5, 1}, {100, 1}} {
+			var got []ledger.RunSummary
+			var after *ledger.RunCursor
+			for pages := 1; ; pages++ {
+				page, err := s.Runs(ctx, ledger.RunPageRequest{Limit: tt.limit, After: after})
+				if err != nil {
+					t.Fatal(err)
 				}
-				break
+				if len(page.Runs) > tt.limit || pages > tt.pages {
+					t.Fatalf("limit %d, page %d: %+v", tt.limit, pages, page)
+				}
+				got = append(got, page.Runs...)
+				if page.Next == nil {
+					if pages != tt.pages {
+						t.Fatalf("limit %d: %d pages, want %d", tt.limit, pages, tt.pages)
+					}
+					break
+				}
+				c, err := ledger.ParseRunCursor(page.Next.String())
+				if err != nil {
+					t.Fatal(err)
+				}
+				after = &c
 			}
-			c, err := ledger.ParseRunCursor(page.Next.String())
-			if err != nil {
-				t.Fatal(err)
+			var ids []string
+			for _, r := range got {
+				ids = append(ids, r.CIRunID)
 			}
-			after = &c
-		}
-		var ids []string
-		for _, r := range all {
-			ids = append(ids, r.CIRunID)
-		}
-		if want := []string{"rune", "rund", "runc", "runb", "runa"}; !slices.Equal(ids, want) {
-			t.Fatalf("runs %v, want %v", ids, want)
+			if want := []string{"rune", "rund", "runc", "runb", "runa"}; !slices.Equal(ids, want) {
+				t.Fatalf("limit %d: runs %v, want %v", tt.limit, ids, want)
+			}
+			all = got
 		}
 		if got := all[3]; fmt.Sprint(got) != fmt.Sprint(runB) {
 			t.Fatalf("runb\n got %+v\nwant %+v", got, runB)
