@@ -23,6 +23,12 @@ user=slipway
 
 log() { printf 'postgres/start.sh: %s\n' "$*" >&2; }
 
+# The name goes into SQL and into a URL unquoted.
+[[ $db =~ ^[a-z_][a-z0-9_]{0,62}$ ]] ||
+  { log "POSTGRES_DB=$db: use lowercase letters, digits and '_' (such as ledger_test)"; exit 2; }
+[[ -z ${POSTGRES_PORT:-} || $POSTGRES_PORT =~ ^[0-9]+$ ]] ||
+  { log "POSTGRES_PORT=$POSTGRES_PORT: must be a port number"; exit 2; }
+
 # The newest installed server version's binaries (Debian keeps them per
 # major version, outside PATH).
 server_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
@@ -32,7 +38,8 @@ if [[ -z $bindir || ! -x $bindir/initdb ]]; then
   sudo=()
   if [[ $(id -u) -ne 0 ]]; then
     command -v sudo >/dev/null || { log "PostgreSQL is not installed: run as root, or apt-get install postgresql"; exit 1; }
-    sudo=(sudo)
+    # -n: fail at once rather than wait for a password nobody will type (CI).
+    sudo=(sudo -n)
   fi
   log "installing PostgreSQL from Debian's packages (apt-get install postgresql)"
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
@@ -64,9 +71,14 @@ abandon() {
   rm -rf "$dir"
 }
 trap abandon EXIT
+trap 'exit 130' INT TERM HUP # run abandon on these too
 password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 (umask 077 && printf '%s\n' "$password" >"$dir/pwfile")
-if [[ ${#as[@]} -gt 0 ]]; then chown -R postgres "$dir"; fi
+if [[ ${#as[@]} -gt 0 ]]; then
+  chown -R postgres "$dir"
+  "${as[@]}" test -w "$dir" ||
+    { log "the postgres user cannot reach $dir: set TMPDIR to a directory every user may enter, such as /tmp"; exit 1; }
+fi
 
 log "initializing a cluster in $dir/data ($("$bindir/postgres" --version))"
 "${as[@]}" "$bindir/initdb" --pgdata="$dir/data" --username="$user" --pwfile="$dir/pwfile" \
@@ -84,7 +96,7 @@ psql_bin=$bindir/psql
 "${as[@]}" "$psql_bin" --quiet --no-psqlrc --host="$dir" --port="$port" --username="$user" --dbname=postgres \
   --set=ON_ERROR_STOP=1 --command="CREATE DATABASE $db" >&2
 log "database $db created"
-trap - EXIT
+trap - EXIT INT TERM HUP
 
 cat <<ENV
 export API_TEST_DATABASE_URL=postgres://$user:$password@127.0.0.1:$port/$db?sslmode=disable

@@ -9,10 +9,15 @@ if [[ -z $dir || ! -f $dir/data/PG_VERSION ]]; then
   echo "usage: $0 <POSTGRES_SERVER_DIR printed by start.sh>" >&2
   exit 2
 fi
-bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+# The binaries of the version that made the cluster, even if a newer one
+# was installed since.
+bindir=/usr/lib/postgresql/$(<"$dir/data/PG_VERSION")/bin
 as=()
 if [[ $(id -u) -eq 0 ]]; then as=(runuser -u postgres --); fi
 if [[ -f $dir/data/postmaster.pid ]]; then
-  "${as[@]}" "$bindir/pg_ctl" --pgdata="$dir/data" --mode=fast --wait stop >&2 || true
+  # Removing the directory under a running server would orphan it: stop it
+  # hard if a clean stop fails.
+  "${as[@]}" "$bindir/pg_ctl" --pgdata="$dir/data" --mode=fast --wait --timeout=30 stop >&2 ||
+    "${as[@]}" "$bindir/pg_ctl" --pgdata="$dir/data" --mode=immediate --wait stop >&2 || true
 fi
 rm -rf "$dir"
