@@ -8,7 +8,7 @@
 #
 # Settings (all optional):
 #   POSTGRES_PORT  listen port on 127.0.0.1 (default: a free port)
-#   POSTGRES_DB    database to create (default: ledger_test)
+#   POSTGRES_DB    database to create: lowercase letters, digits, _ (default: ledger_test)
 #
 # PostgreSQL comes from Debian's packages: when no server binaries are found
 # under /usr/lib/postgresql, `apt-get install postgresql` runs first (as root,
