@@ -13,7 +13,8 @@ fi
 # was installed since.
 bindir=/usr/lib/postgresql/$(<"$dir/data/PG_VERSION")/bin
 as=()
-if [[ $(id -u) -eq 0 ]]; then as=(runuser -u postgres --); fi
+# As root, act as the cluster's owner: postgres, or whoever ran start.sh.
+if [[ $(id -u) -eq 0 ]]; then as=(runuser -u "$(stat -c %U "$dir/data")" --); fi
 if [[ -f $dir/data/postmaster.pid ]]; then
   # Removing the directory under a running server would orphan it: stop it
   # hard if a clean stop fails.
