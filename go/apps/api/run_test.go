@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -8,6 +9,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to watch the server's sessions
 
 	"slipway/apps/api/internal/store/storetest"
 	"slipway/libs/testkit"
@@ -45,10 +49,11 @@ func TestRunServesAndShutsDown(t *testing.T) {
 func testRunServesAndShutsDown(t *testing.T, db storetest.Database) {
 	version = "test-1.0"
 	t.Cleanup(func() { version = "dev" })
+	databaseURL, appName := tagConnections(t, db.DatabaseURL)
 	env := map[string]string{
 		"API_ADDR":             "127.0.0.1:0",
 		"API_DATA_DIR":         t.TempDir() + "/data",
-		"DATABASE_URL":         db.DatabaseURL,
+		"DATABASE_URL":         databaseURL,
 		"API_WRITE_TOKENS":     "ci-token, other-token",
 		"API_SHUTDOWN_TIMEOUT": "5s",
 	}
@@ -93,6 +98,11 @@ func testRunServesAndShutsDown(t *testing.T, db storetest.Database) {
 	}
 
 	inst.StopCleanly()
+	if appName != "" {
+		// A clean stop closes the connection pool: PostgreSQL holds no
+		// session of this server any more.
+		waitNoSessions(t, db.DatabaseURL, appName)
+	}
 	starting := inst.Logs.Records("starting api")
 	if len(starting) != 1 || starting[0]["version"] != "test-1.0" || strings.Contains(inst.Logs.String(), "ci-token") {
 		t.Fatalf("start record %v (tokens must not be logged)", starting)
@@ -153,4 +163,46 @@ func TestRunArgsAndConfigErrors(t *testing.T) {
 		{Name: "bad addr", Args: []string{"api"}, Env: map[string]string{"API_ADDR": "127.0.0.1:99999", "API_DATA_DIR": testkit.TempDir},
 			WantErr: "listen on 127.0.0.1:99999"},
 	})
+}
+
+// tagConnections gives a PostgreSQL URL an application_name of its own, so
+// that the server's sessions can be found in pg_stat_activity; a SQLite
+// database (empty URL) is returned as is, with an empty name.
+func tagConnections(t *testing.T, databaseURL string) (string, string) {
+	t.Helper()
+	if databaseURL == "" {
+		return "", ""
+	}
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("api-run-test-%d", time.Now().UnixNano())
+	q := u.Query()
+	q.Set("application_name", name)
+	u.RawQuery = q.Encode()
+	return u.String(), name
+}
+
+// waitNoSessions waits until the server at databaseURL has no session named
+// appName; backends exit shortly after their client closes.
+func waitNoSessions(t *testing.T, databaseURL, appName string) {
+	t.Helper()
+	admin, err := sql.Open("pgx", databaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var n int
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if err := admin.QueryRow(`SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = $1`, appName).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d PostgreSQL sessions of the stopped server remain: the pool was not closed", n)
+		}
+	}
 }
