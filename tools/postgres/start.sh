@@ -42,8 +42,9 @@ if [[ -z $bindir || ! -x $bindir/initdb ]]; then
     sudo=(sudo -n)
   fi
   log "installing PostgreSQL from Debian's packages (apt-get install postgresql)"
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >&2
+  { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >&2; } ||
+    { log "could not install PostgreSQL: run apt-get install postgresql as root, then this script again"; exit 1; }
   bindir=$(server_bindir)
   [[ -n $bindir && -x $bindir/initdb ]] || { log "apt-get installed no server binaries under /usr/lib/postgresql"; exit 1; }
 fi
