@@ -17,7 +17,13 @@ import (
 const (
 	codeInvalidBuild = "invalid_build"
 	codeInvalidQuery = "invalid_query"
+	codeClientClosed = "client_closed_request"
 )
+
+// statusClientClosed is nginx's 499 "client closed request": the status
+// of a request whose client left before the answer. Nobody reads it; the
+// request log does, at info level rather than as a 5xx error.
+const statusClientClosed = 499
 
 // handleHealthz reports liveness; it does not touch the database.
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
@@ -182,8 +188,17 @@ func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error, n
 	return true
 }
 
-// internalError logs err and answers 500 without leaking details.
+// internalError logs err and answers 500 without leaking details. When
+// the client has gone away (its request context is done), the failure is
+// the query cancelled with it, not the server's: that is logged at info
+// level, so that error logs stay worth an alert.
 func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil {
+		s.log.InfoContext(r.Context(), "request abandoned by the client",
+			slog.String("method", r.Method), slog.String("path", r.URL.EscapedPath()), slog.Any("err", err))
+		httpx.WriteError(w, httpx.NewError(statusClientClosed, codeClientClosed, "The client closed the request."))
+		return
+	}
 	s.log.ErrorContext(r.Context(), "request failed",
 		slog.String("method", r.Method), slog.String("path", r.URL.EscapedPath()), slog.Any("err", err))
 	httpx.WriteError(w, httpx.NewError(http.StatusInternalServerError, httpx.CodeInternal, "An internal error occurred."))
