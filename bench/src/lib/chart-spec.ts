@@ -62,29 +62,34 @@ export function timeRows(r: Results): TimeRow[] {
   return rows;
 }
 
-/** Horizontal bars of the medians with min–max whiskers, one group per scenario. */
+/**
+ * Medians as dots with min–max whiskers on a log axis, one group per scenario: the times
+ * span from seconds (cache hits) to half an hour (cold Go builds), so bars would hide
+ * the short ones.
+ */
 export function timeSpec(rows: TimeRow[]): TopLevelSpec {
   const scenarios = [...new Set(rows.map((r) => r.scenario))];
   const methods = [SLIPWAY, WARM, COLD];
-  const y = { field: 'scenario', type: 'nominal', sort: scenarios, title: null } as const;
-  const yOffset = { field: 'method', type: 'nominal', sort: methods } as const;
+  const y = { field: 'scenario', type: 'nominal' as const, sort: scenarios, title: null };
+  const yOffset = { field: 'method', type: 'nominal' as const, sort: methods };
+  const x = { type: 'quantitative' as const, scale: { type: 'log' as const } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: 'Wall time: Slipway vs plain BuildKit builds (median, bars: min–max)', anchor: 'start' },
+    title: { text: 'Wall time, Slipway vs plain BuildKit builds (median, whiskers: min–max; log scale)', anchor: 'start' },
     width: 520,
     height: { step: 16 },
     data: { values: rows },
     encoding: { y, yOffset },
     layer: [
+      { mark: { type: 'rule' }, encoding: { x: { ...x, field: 'min' }, x2: { field: 'max' } } },
       {
-        mark: { type: 'bar' },
+        mark: { type: 'point', filled: true, size: 70 },
         encoding: {
-          x: { field: 'median', type: 'quantitative', title: 'seconds' },
+          x: { ...x, field: 'median', title: 'seconds' },
           color: { field: 'method', type: 'nominal', sort: methods, title: null, scale: { domain: methods, range: ['#2a9d8f', '#e9c46a', '#e76f51'] } },
         },
       },
-      { mark: { type: 'rule' }, encoding: { x: { field: 'min', type: 'quantitative' }, x2: { field: 'max' } } },
-      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { x: { field: 'max', type: 'quantitative' }, text: { field: 'median', type: 'quantitative', format: '.1f' } } },
+      { mark: { type: 'text', align: 'left', dx: 6, fontSize: 10 }, encoding: { x: { ...x, field: 'max' }, text: { field: 'median', type: 'quantitative', format: '.1f' } } },
     ],
     config: { legend: { orient: 'bottom', columns: 1, labelLimit: 500 }, axis: { labelLimit: 260 } },
   };
