@@ -82,10 +82,6 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
   const started = Date.now();
   const timings: string[] = [];
   const removers: (() => void)[] = [];
-  const cacheHits = async () => {
-    const text = await (await fetch(`${cache.url}/metrics`)).text();
-    return Number(/^slipway_cache_hits_total (\d+)$/m.exec(text)?.[1] ?? 'NaN');
-  };
   const cacheEntries = () => readdirSync(join(cache.home, 'data')).filter((f) => !f.startsWith('.')).sort();
   const ledgerBuilds = async (): Promise<Build[]> => {
     const res = await fetch(`${ledger.url}/api/v1/images/${encodeURIComponent(API_IMAGE)}/builds`);
@@ -205,12 +201,10 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
   });
 
   it('(c) a re-run of that main run (say its first attempt failed after the build): remote-cache hit, reused, digest unchanged', async () => {
-    const hits = await cacheHits();
     const run = workflowRun({ kind: 'push', sha: firstSha, branch: 'main', runId: '1001', attempt: 2 }, first);
     expect(run.matrix).toEqual(['api']);
     const out = run.entries['api']?.output ?? '';
     expect(cachedProjects(out), out.slice(-3000)).toEqual(['api']);
-    expect(await cacheHits()).toBeGreaterThan(hits);
     const record = run.records['api'];
     expect(record).toMatchObject({ outcome: 'reused', digest: builtDigest, gitSha: firstSha });
     expect((await ledgerBuilds())[0]).toMatchObject({ outcome: 'reused', gitSha: firstSha, digest: builtDigest, ciRunId: '1001-2' });
@@ -238,13 +232,11 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     appendFileSync(join(origin.root, 'go/apps/api/run_test.go'), '\n// rehearsal: a test-only change\n');
     const sha = origin.commit('api: a test-only change');
     origin.git('checkout', '-q', 'main');
-    const hits = await cacheHits();
     const run = workflowRun({ kind: 'pull_request', sha, branch: 'feature/api-test', pr: 7, runId: '1003' });
     expect(run.matrix).toEqual(['api']);
     const out = run.entries['api']?.output ?? '';
     expect(cachedProjects(out), out.slice(-3000)).toEqual(['api']);
     expect(ranProjects(out)).toEqual([]);
-    expect(await cacheHits()).toBeGreaterThan(hits);
     expect(out).toMatch(/> nx run api:docker-build\s+\[remote cache\]/);
     const record = run.records['api'];
     expect(record).toMatchObject({ outcome: 'reused', digest: builtDigest, gitSha: sha, builtFrom: firstSha, tags: [sha.slice(0, 7), 'pr-7'] });

@@ -73,6 +73,10 @@ export function runStep(
     FORCE_COLOR: '0',
     ...workflowEnv(wf),
     ...githubEnv(opts.event),
+    // A fresh runner: Nx 23 otherwise shares one local cache between checkouts of the same
+    // repository (under ~/.nx, keyed by the remote), which no two GitHub jobs do.
+    NX_CACHE_DIRECTORY: join(opts.cwd, '.nx', 'cache'),
+    NX_WORKSPACE_DATA_DIRECTORY: join(opts.cwd, '.nx', 'workspace-data'),
     ...(opts.jobEnv ?? {}),
     ...stepEnv(step, opts.values),
     GITHUB_OUTPUT: outputFile,
