@@ -1,8 +1,25 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from './run';
+
+/**
+ * GETs url on a connection of its own. The tests run nx synchronously for minutes,
+ * which stalls fetch's keep-alive timers: a pooled socket the server has long closed
+ * would be reused and fail with EPIPE.
+ */
+function getOnFreshConnection(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: ${res.statusCode}: ${body}`))));
+    }).on('error', reject);
+  });
+}
 
 /** Builds Slipway's cache server (go/apps/cache) into dir and returns the binary's path. */
 export function buildCacheServer(dir: string): string {
@@ -84,7 +101,7 @@ export async function startCacheServer(bin: string, env: Record<string, string>)
     tempFiles: () => walk(join(dir, '.tmp')),
     files: () => walk(dir),
     metrics: async () => {
-      const text = await (await fetch(`${url}/metrics`)).text();
+      const text = await getOnFreshConnection(`${url}/metrics`);
       const out: Record<string, number> = {};
       for (const line of text.split('\n')) {
         const m = /^([a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
