@@ -2,8 +2,8 @@
 // libraries: a concurrency-safe log buffer (SyncBuffer), a JSON log
 // collector (Logs), a whole service started on its run function (Start),
 // the calls of a run function that return at once (RunCases), an HTTP
-// round trip that fails the test on error (Do) and a directory listing
-// (DirNames).
+// round trip that fails the test on error (Do), a directory listing
+// (DirNames) and the skip-or-fail rule for missing prerequisites (Need).
 //
 // It is imported only by _test.go files, so none of it ends up in a
 // service binary. Of Slipway's libraries it imports only service (and so
