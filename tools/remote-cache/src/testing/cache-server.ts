@@ -1,9 +1,7 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { get } from 'node:http';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { workspaceRoot } from './run';
+import { buildGoService, startGoService } from '@slipway/testing/src/go-service';
 
 /**
  * GETs url on a connection of its own. The tests run nx synchronously for minutes,
@@ -23,13 +21,7 @@ function getOnFreshConnection(url: string): Promise<string> {
 
 /** Builds Slipway's cache server (go/apps/cache) into dir and returns the binary's path. */
 export function buildCacheServer(dir: string): string {
-  const bin = join(dir, 'cache');
-  execFileSync('go', ['build', '-o', bin, './apps/cache'], {
-    cwd: join(workspaceRoot, 'go'),
-    env: { ...process.env, CGO_ENABLED: '0' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  return bin;
+  return buildGoService('cache', dir);
 }
 
 /** A running cache server with a file store in a temporary directory. */
@@ -59,43 +51,19 @@ function walk(dir: string, prefix = ''): string[] {
 
 /**
  * Starts the binary on 127.0.0.1 with a kernel-chosen port (CACHE_ADDR=127.0.0.1:0;
- * the server logs the real address) and a fresh CACHE_DIR. Its log goes to a
- * file, not a pipe, so a test that blocks in spawnSync cannot stall it.
+ * the server logs the real address) and a fresh CACHE_DIR.
  */
 export async function startCacheServer(bin: string, env: Record<string, string>): Promise<CacheServer> {
-  const home = mkdtempSync(join(tmpdir(), 'slipway-cache-server-'));
-  const dir = join(home, 'data');
-  mkdirSync(dir);
-  const logFile = join(home, 'server.log');
-  const fd = openSync(logFile, 'w');
-  const child: ChildProcess = spawn(bin, [], {
-    env: { PATH: process.env['PATH'] ?? '', CACHE_ADDR: '127.0.0.1:0', CACHE_DIR: dir, CACHE_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', fd, fd],
+  const service = await startGoService(bin, (home) => {
+    const dataDir = join(home, 'data');
+    mkdirSync(dataDir);
+    return { CACHE_ADDR: '127.0.0.1:0', CACHE_DIR: dataDir, CACHE_LOG_LEVEL: 'info', ...env };
   });
-  closeSync(fd);
-  const log = () => readFileSync(logFile, 'utf8');
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 20_000;
-  let addr = '';
-  while (!addr) {
-    const listening = log()
-      .split('\n')
-      .map((l) => {
-        try {
-          return JSON.parse(l) as { msg?: string; addr?: string };
-        } catch {
-          return {};
-        }
-      })
-      .find((r) => r.msg === 'listening');
-    if (listening?.addr) addr = listening.addr;
-    else if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the cache server did not start:\n${log()}`);
-    else await new Promise((r) => setTimeout(r, 50));
-  }
-  const url = `http://${addr}`;
+  const { url } = service;
+  const dir = join(service.home, 'data');
   return {
     url,
-    port: Number(addr.split(':').pop()),
+    port: Number(new URL(url).port),
     dir,
     entries: () => readdirSync(dir).filter((f) => !f.startsWith('.')).sort(),
     tempFiles: () => walk(join(dir, '.tmp')),
@@ -109,13 +77,7 @@ export async function startCacheServer(bin: string, env: Record<string, string>)
       }
       return out;
     },
-    log,
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(home, { recursive: true, force: true });
-    },
+    log: service.log,
+    stop: service.stop,
   };
 }
