@@ -153,6 +153,10 @@ func TestRunWithS3(t *testing.T) {
 			"and CACHE_TEST_S3_BUCKET (eval \"$(tools/s3-server/start.sh)\" starts one)"
 		testkit.Need(t, msg)
 	}
+	if os.Getenv("CACHE_TEST_S3_KIND") == "" {
+		t.Fatal("CACHE_TEST_S3_ENDPOINT is set but CACHE_TEST_S3_KIND is not: set it to the server's kind and version " +
+			"(tools/s3-server/start.sh exports both), so that Nx's test hash tells this server from none")
+	}
 	hash := fmt.Sprint(time.Now().UnixNano())
 	inst := testkit.Start(t, run, []string{"cache"}, map[string]string{
 		"CACHE_ADDR":            "127.0.0.1:0",

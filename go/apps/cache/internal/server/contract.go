@@ -61,6 +61,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"slipway/apps/cache/internal/metrics"
 	"slipway/apps/cache/internal/store"
@@ -111,14 +112,17 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// handlePut serves PUT /v1/cache/{hash}.
+// handlePut serves PUT /v1/cache/{hash}. Everything that can refuse the
+// upload without its body (the token, the hash, the declared length, an
+// entry already stored) is decided before the body is read, so a client
+// that sent "Expect: 100-continue" gets its refusal instead of an
+// invitation to send (see refuseUpload).
 func (s *Server) handlePut(w http.ResponseWriter, r *http.Request) {
 	switch s.authenticate(w, r, false) {
 	case accessNone:
 		return
 	case accessRead:
-		drain(r)
-		s.refuse(w, http.StatusForbidden, metrics.Forbidden, "this token may only read")
+		s.refuseUpload(w, r, http.StatusForbidden, metrics.Forbidden, "this token may only read")
 		return
 	}
 	hash := r.PathValue("hash")
@@ -129,8 +133,18 @@ func (s *Server) handlePut(w http.ResponseWriter, r *http.Request) {
 		s.tooLarge(w)
 		return
 	}
+	exists, err := s.store.Exists(r.Context(), hash)
+	if err != nil {
+		s.fail(w, r, metrics.OpPut, hash, err)
+		return
+	}
+	if exists {
+		s.refuseUpload(w, r, http.StatusConflict, metrics.Exists, msgExists)
+		return
+	}
+
 	body := &countingReader{r: http.MaxBytesReader(w, r.Body, s.cfg.MaxEntryBytes)}
-	err := s.store.Put(r.Context(), hash, r.ContentLength, body)
+	err = s.store.Put(r.Context(), hash, r.ContentLength, body)
 	var maxErr *http.MaxBytesError
 	var bodyErr *store.BodyError
 	switch {
@@ -138,9 +152,8 @@ func (s *Server) handlePut(w http.ResponseWriter, r *http.Request) {
 		s.metrics.Stored(body.n)
 		httpx.WriteText(w, http.StatusOK, "Stored.")
 	case errors.Is(err, store.ErrExists):
-		drain(r)
-		s.refuse(w, http.StatusConflict, metrics.Exists,
-			"An entry for this hash exists already; cache entries are immutable.")
+		// A concurrent writer of the same hash won; this body is read.
+		s.refuseUpload(w, r, http.StatusConflict, metrics.Exists, msgExists)
 	case errors.As(err, &maxErr), errors.Is(err, store.ErrTooLarge):
 		s.tooLarge(w)
 	case errors.Is(err, store.ErrSizeMismatch):
@@ -152,6 +165,29 @@ func (s *Server) handlePut(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.fail(w, r, metrics.OpPut, hash, err)
 	}
+}
+
+// msgExists is the body of a 409.
+const msgExists = "An entry for this hash exists already; cache entries are immutable."
+
+// refuseUpload answers a PUT whose body will not be stored. A client that
+// sent "Expect: 100-continue" has sent no body yet: it gets the final
+// status without "100 Continue" (net/http sends that only when the body
+// is first read), nothing is read, and net/http closes the connection
+// after the answer. Any other client is sending already, so up to
+// drainLimit bytes are read and dropped first, letting it see the status
+// instead of a reset.
+func (s *Server) refuseUpload(w http.ResponseWriter, r *http.Request, status int, reason metrics.Reason, msg string) {
+	if !expectsContinue(r) {
+		drain(r)
+	}
+	s.refuse(w, status, reason, msg)
+}
+
+// expectsContinue reports whether the client waits for "100 Continue"
+// before it sends the body.
+func expectsContinue(r *http.Request) bool {
+	return strings.EqualFold(strings.TrimSpace(r.Header.Get("Expect")), "100-continue")
 }
 
 // checkHash validates the hash before anything touches the store,

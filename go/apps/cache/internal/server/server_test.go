@@ -250,7 +250,7 @@ func TestHashValidation(t *testing.T) {
 type tripwire struct{ t *testing.T }
 
 func (tw tripwire) Read([]byte) (int, error) {
-	tw.t.Error("body read although Content-Length is over the limit")
+	tw.t.Error("body read although the upload is refused")
 	return 0, io.EOF
 }
 
@@ -400,6 +400,8 @@ type failingStore struct{}
 func (failingStore) Get(_ context.Context, _ string) (*store.Entry, error) {
 	return nil, errors.New("disk on fire")
 }
+
+func (failingStore) Exists(_ context.Context, _ string) (bool, error) { return false, nil }
 
 func (failingStore) Put(_ context.Context, _ string, _ int64, body io.Reader) error {
 	_, _ = io.Copy(io.Discard, body)

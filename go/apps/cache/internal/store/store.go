@@ -23,6 +23,11 @@ type Store interface {
 	// give ErrNotFound. The caller must close the entry's Body.
 	Get(ctx context.Context, hash string) (*Entry, error)
 
+	// Exists reports whether an entry is stored under hash, without
+	// reading or verifying it: the cheap answer a PUT gets before its body
+	// is read. Put still decides a race.
+	Exists(ctx context.Context, hash string) (bool, error)
+
 	// Put stores body under hash. size is the declared length in bytes,
 	// or -1 when unknown; a body of another length gives ErrSizeMismatch.
 	// An entry that already exists, including one published by a

@@ -199,6 +199,22 @@ func writePayload(ctx context.Context, f *os.File, size int64, body io.Reader) (
 	return n, sum, err
 }
 
+// Exists implements store.Store.
+func (s *Store) Exists(_ context.Context, hash string) (bool, error) {
+	if err := store.CheckHash(hash); err != nil {
+		return false, err
+	}
+	_, err := os.Lstat(s.path(hash))
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	default:
+		return false, fmt.Errorf("fsstore: stat entry: %w", err)
+	}
+}
+
 // Get implements store.Store.
 func (s *Store) Get(_ context.Context, hash string) (*store.Entry, error) {
 	if err := store.CheckHash(hash); err != nil {

@@ -22,9 +22,9 @@
 //     write supported by AWS S3 (since August 2024), MinIO and others; the
 //     store answers 412 Precondition Failed (or 409 for a concurrent
 //     conditional write) when the key exists, which becomes ErrExists.
-//     Before spooling, a HEAD spares the upload when the key is already
-//     there. A backend that ignores If-None-Match would let a racing
-//     writer overwrite; choose one that supports it.
+//     The server asks Exists (a HEAD) before it reads an upload, so a
+//     known entry costs no transfer. A backend that ignores If-None-Match
+//     would let a racing writer overwrite; choose one that supports it.
 //   - Integrity on Get: the object is downloaded to a local temporary
 //     file (unlinked at once, so nothing leaks) while its SHA-256 is
 //     computed, and compared with the metadata before Get returns. Only a
@@ -191,9 +191,6 @@ func (s *Store) Put(ctx context.Context, hash string, size int64, body io.Reader
 		return err
 	}
 	key := s.key(hash)
-	if _, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{}); err == nil {
-		return store.ErrExists // spare the upload; the conditional put decides
-	}
 	if size > MaxObjectBytes {
 		return fmt.Errorf("%w: %d bytes is more than one S3 PutObject can take", store.ErrTooLarge, size)
 	}
@@ -234,6 +231,22 @@ func (s *Store) Put(ctx context.Context, hash string, size int64, body io.Reader
 		return fmt.Errorf("s3store: put %s: %w", key, err)
 	}
 	return nil
+}
+
+// Exists implements store.Store with a HEAD of the object.
+func (s *Store) Exists(ctx context.Context, hash string) (bool, error) {
+	if err := store.CheckHash(hash); err != nil {
+		return false, err
+	}
+	_, err := s.client.StatObject(ctx, s.bucket, s.key(hash), minio.StatObjectOptions{})
+	switch {
+	case err == nil:
+		return true, nil
+	case minio.ToErrorResponse(err).StatusCode == http.StatusNotFound:
+		return false, nil
+	default:
+		return false, fmt.Errorf("s3store: stat %s: %w", s.key(hash), err)
+	}
 }
 
 // Get implements store.Store.

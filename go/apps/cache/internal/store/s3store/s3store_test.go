@@ -27,6 +27,9 @@ const (
 	envAccessKey = "CACHE_TEST_S3_ACCESS_KEY"
 	envSecretKey = "CACHE_TEST_S3_SECRET_KEY"
 	envBucket    = "CACHE_TEST_S3_BUCKET"
+	// envKind names the server and its version (minio@…): Nx hashes it
+	// instead of the endpoint and keys, which change with every server.
+	envKind = "CACHE_TEST_S3_KIND"
 )
 
 // testOptions returns options for the test server, skipping the test when
@@ -47,6 +50,10 @@ func testOptions(t *testing.T) Options {
 		msg := "no S3 test server: set " + envEndpoint + ", " + envAccessKey + ", " + envSecretKey + " and " +
 			envBucket + " (eval \"$(tools/s3-server/start.sh)\" starts one)"
 		testkit.Need(t, msg)
+	}
+	if os.Getenv(envKind) == "" {
+		t.Fatal(envEndpoint + " is set but " + envKind + " is not: set it to the server's kind and version " +
+			"(tools/s3-server/start.sh exports both), so that Nx's test hash tells this server from none")
 	}
 	return opts
 }

@@ -122,6 +122,21 @@ func Run(t *testing.T, open func(t *testing.T) Subject) {
 				t.Fatalf("Get: %v", err)
 			}
 		}},
+		{"exists reports stored entries only", func(t *testing.T, s Subject) {
+			h := NewHash(t)
+			if ok, err := s.Store.Exists(ctx, h); ok || err != nil {
+				t.Fatalf("Exists before Put: %v, %v", ok, err)
+			}
+			if err := s.Store.Put(ctx, h, 3, strings.NewReader("abc")); err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := s.Store.Exists(ctx, h); !ok || err != nil {
+				t.Fatalf("Exists after Put: %v, %v", ok, err)
+			}
+			if _, err := s.Store.Exists(ctx, "../x"); !errors.Is(err, store.ErrInvalidHash) {
+				t.Fatalf("Exists(../x): %v", err)
+			}
+		}},
 		{"missing is ErrNotFound", func(t *testing.T, s Subject) {
 			if _, err := s.Store.Get(ctx, NewHash(t)); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("Get missing: %v", err)
