@@ -2,6 +2,8 @@ module slipway
 
 go 1.25.0
 
+toolchain go1.25.14
+
 require (
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/minio/minio-go/v7 v7.3.0

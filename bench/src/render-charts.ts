@@ -2,8 +2,7 @@
 // (src/lib/chart-spec.ts) compiled to vega and rendered to SVG in Node, no browser.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { scaleRows, scaleSpec, sizeRows, sizeSpec, timeRows, timeSpec, type Results } from './lib/chart-spec';
 import { resultsDir } from './lib/results';
 import { repoRoot } from './lib/workspace';
@@ -36,6 +35,9 @@ export function readResults(): Results {
 }
 
 async function svg(spec: TopLevelSpec): Promise<string> {
+  // vega 6 and vega-lite 6 are ESM with a top-level await (vega's optional canvas), which
+  // require() cannot load: import() can.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   const out = await view.toSVG();
   view.finalize();

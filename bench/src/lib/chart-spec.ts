@@ -74,7 +74,7 @@ export function timeSpec(rows: TimeRow[]): TopLevelSpec {
   const yOffset = { field: 'method', type: 'nominal' as const, sort: methods };
   const x = { type: 'quantitative' as const, scale: { type: 'log' as const } };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'Wall time, Slipway vs plain BuildKit builds (median, whiskers: min–max; log scale)', anchor: 'start' },
     width: 520,
     height: { step: 16 },
@@ -114,7 +114,7 @@ export function sizeRows(r: Results): SizeRow[] {
 
 export function sizeSpec(rows: SizeRow[]): TopLevelSpec {
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'MB added over the base image (uncompressed; bases are offline stand-ins)', anchor: 'start' },
     width: 520,
     height: { step: 18 },
@@ -159,7 +159,7 @@ export function scaleSpec(rows: ScaleRow[]): TopLevelSpec {
   const x = { field: 'projects', type: 'quantitative' as const, title: 'image projects in the workspace', scale: { type: 'log' as const, nice: false }, axis: { values: ticks } };
   const color = { field: 'measure', type: 'nominal', title: null } as const;
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'Nx time as the workspace grows (daemon off; median, bars: min–max)', anchor: 'start' },
     width: 520,
     height: 260,

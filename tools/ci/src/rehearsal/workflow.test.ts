@@ -1,11 +1,14 @@
 // Checks of the workflow's shape that a rehearsal cannot run: triggers, the
-// empty-matrix guard, who gets the cache write token, pinned actions, and that
+// empty-matrix guard, who gets the cache write token, actions pinned by commit, and that
 // the registry comes from repository settings.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from '@slipway/testing/src/workspace-copy';
 import { loadWorkflow, stepById, stepEnv, workflowEnv, type Workflow } from './workflow';
 
-const wf: Workflow = loadWorkflow(join(workspaceRoot, '.github/workflows/ci.yml'));
+const workflowPath = join(workspaceRoot, '.github/workflows/ci.yml');
+const wf: Workflow = loadWorkflow(workflowPath);
+const workflowText = readFileSync(workflowPath, 'utf8');
 const allSteps = Object.values(wf.jobs).flatMap((j) => j.steps);
 
 describe('the CI workflow', () => {
@@ -54,10 +57,29 @@ describe('the CI workflow', () => {
     expect(wf.jobs['summary']?.if).toBe("always() && needs.plan.result == 'success'");
   });
 
-  it('pins every action to a full version', () => {
+  it('pins every action to a commit, with the release tag beside it, and one release per action', () => {
     const uses = allSteps.map((s) => s.uses).filter((u): u is string => !!u);
     expect(uses.length).toBeGreaterThan(5);
-    for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w.-]+@v\d+\.\d+\.\d+$/);
+    for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+    // The tag lives in a YAML comment, which the parsed workflow drops: read the lines.
+    const lines = workflowText.split('\n').filter((l) => /^\s*(- )?uses:/.test(l));
+    expect(lines).toHaveLength(uses.length);
+    const pins = new Map<string, string>();
+    for (const line of lines) {
+      const m = /uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/.exec(line);
+      expect(m, line).not.toBeNull();
+      const [, action, commit, tag] = m!;
+      expect(pins.get(action!) ?? `${commit} ${tag}`, `${action} pinned twice differently`).toBe(`${commit} ${tag}`);
+      pins.set(action!, `${commit} ${tag}`);
+    }
+  });
+
+  it('takes Node from .nvmrc and uses the current registry image', () => {
+    const setups = allSteps.filter((s) => s.uses?.startsWith('actions/setup-node@'));
+    expect(setups.length).toBeGreaterThan(0);
+    for (const s of setups) expect(s.with).toMatchObject({ 'node-version-file': '.nvmrc' });
+    expect(workflowText).not.toMatch(/node-version:/);
+    expect(workflowText).toMatch(/image: registry:3\n/);
   });
 
   it('keeps expressions out of run: scripts (values come in through env:, which also stops script injection)', () => {
