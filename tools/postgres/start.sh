@@ -99,7 +99,11 @@ psql_bin=$bindir/psql
 log "database $db created"
 trap - EXIT INT TERM HUP
 
+# The kind and major version go into the Nx hash of api:test, the URL (a new
+# port and password every time) does not: a re-run hits the cache.
+major=$(basename "$(dirname "$bindir")")
 cat <<ENV
 export API_TEST_DATABASE_URL=postgres://$user:$password@127.0.0.1:$port/$db?sslmode=disable
+export API_TEST_DATABASE_KIND=postgres-$major
 export POSTGRES_SERVER_DIR=$dir
 ENV

@@ -89,7 +89,10 @@ curl -fsS -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" --user "$access_key:$secret_
   -o /dev/null "$endpoint/$bucket"
 log "bucket $bucket created"
 
+# The server and its version go into the Nx hash of cache:test, the endpoint
+# and keys (new every time) do not: a re-run hits the cache.
 cat <<EOF
+export CACHE_TEST_S3_KIND=minio@$MINIO_VERSION
 export CACHE_TEST_S3_ENDPOINT=$endpoint
 export CACHE_TEST_S3_ACCESS_KEY=$access_key
 export CACHE_TEST_S3_SECRET_KEY=$secret_key

@@ -26,6 +26,11 @@ import (
 // may create schemas) that the store and server tests run against too.
 const EnvDatabaseURL = "API_TEST_DATABASE_URL"
 
+// EnvDatabaseKind says which server EnvDatabaseURL names, by kind and major
+// version (postgres-15). Nx hashes it instead of the URL, whose port and
+// password change with every throwaway server, so it must be set with it.
+const EnvDatabaseKind = "API_TEST_DATABASE_KIND"
+
 // Database is one empty database to open the store on: DatabaseURL for
 // PostgreSQL, DataDir (with an empty DatabaseURL) for SQLite.
 type Database struct {
@@ -58,6 +63,10 @@ func Fresh(t *testing.T, name string) Database {
 			t.Fatal(how + " (under CI=true the PostgreSQL tests must run)")
 		}
 		t.Skip(how + " to run the PostgreSQL variant")
+	}
+	if os.Getenv(EnvDatabaseKind) == "" {
+		t.Fatal(EnvDatabaseURL + " is set but " + EnvDatabaseKind + " is not: set it to the server's kind and major version " +
+			"(such as postgres-15; tools/postgres/start.sh exports both), so that Nx's test hash tells this server from none")
 	}
 	return Database{Name: name, DatabaseURL: freshSchema(t, base)}
 }
