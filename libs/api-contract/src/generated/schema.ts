@@ -236,7 +236,8 @@ export interface components {
         CiRunId: string;
         /**
          * Format: int64
-         * @description The image size in bytes, greater than 0.
+         * @description The image size in bytes, from 1 to 2^53-1 (9007199254740991, the
+         *     largest integer a JavaScript reader holds exactly).
          * @example 12345678
          */
         SizeBytes: number;
@@ -244,13 +245,13 @@ export interface components {
          * Format: int64
          * @description The image's size budget in bytes in force when the build was recorded
          *     (CI takes it from the image-size target), at least 1; null or absent
-         *     when the image has no budget.
+         *     when the image has no budget. At most 2^53-1, like `sizeBytes`.
          * @example 20000000
          */
         BudgetBytes: number | null;
         /**
          * Format: int64
-         * @description How long the build (or the reuse) took, in milliseconds.
+         * @description How long the build (or the reuse) took, in milliseconds, at most seven days (604800000).
          * @example 81234
          */
         DurationMs: number;

@@ -57,7 +57,7 @@ func (e ReadinessStatus) Valid() bool {
 
 // BudgetBytes The image's size budget in bytes in force when the build was recorded
 // (CI takes it from the image-size target), at least 1; null or absent
-// when the image has no budget.
+// when the image has no budget. At most 2^53-1, like `sizeBytes`.
 //
 // Example: 20000000
 type BudgetBytes = int64
@@ -97,14 +97,15 @@ type Build struct {
 	// Tags The tags pushed for this build, 1 to 32, each once.
 	Tags []Tag `json:"tags"`
 
-	// SizeBytes The image size in bytes, greater than 0.
+	// SizeBytes The image size in bytes, from 1 to 2^53-1 (9007199254740991, the
+	// largest integer a JavaScript reader holds exactly).
 	//
 	// Example: 12345678
 	SizeBytes SizeBytes `json:"sizeBytes"`
 
 	// BudgetBytes The image's size budget in bytes in force when the build was recorded
 	// (CI takes it from the image-size target), at least 1; null or absent
-	// when the image has no budget.
+	// when the image has no budget. At most 2^53-1, like `sizeBytes`.
 	//
 	// Example: 20000000
 	BudgetBytes *BudgetBytes `json:"budgetBytes,omitempty"`
@@ -130,7 +131,7 @@ type Build struct {
 	// Example: built
 	Outcome Outcome `json:"outcome"`
 
-	// DurationMs How long the build (or the reuse) took, in milliseconds.
+	// DurationMs How long the build (or the reuse) took, in milliseconds, at most seven days (604800000).
 	//
 	// Example: 81234
 	DurationMs DurationMs `json:"durationMs"`
@@ -171,7 +172,7 @@ type CiRunId = string
 // Example: sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f
 type Digest = string
 
-// DurationMs How long the build (or the reuse) took, in milliseconds.
+// DurationMs How long the build (or the reuse) took, in milliseconds, at most seven days (604800000).
 //
 // Example: 81234
 type DurationMs = int64
@@ -333,14 +334,15 @@ type NewBuild struct {
 	// Tags The tags pushed for this build, 1 to 32, each once.
 	Tags []Tag `json:"tags"`
 
-	// SizeBytes The image size in bytes, greater than 0.
+	// SizeBytes The image size in bytes, from 1 to 2^53-1 (9007199254740991, the
+	// largest integer a JavaScript reader holds exactly).
 	//
 	// Example: 12345678
 	SizeBytes SizeBytes `json:"sizeBytes"`
 
 	// BudgetBytes The image's size budget in bytes in force when the build was recorded
 	// (CI takes it from the image-size target), at least 1; null or absent
-	// when the image has no budget.
+	// when the image has no budget. At most 2^53-1, like `sizeBytes`.
 	//
 	// Example: 20000000
 	BudgetBytes *BudgetBytes `json:"budgetBytes,omitempty"`
@@ -366,7 +368,7 @@ type NewBuild struct {
 	// Example: built
 	Outcome Outcome `json:"outcome"`
 
-	// DurationMs How long the build (or the reuse) took, in milliseconds.
+	// DurationMs How long the build (or the reuse) took, in milliseconds, at most seven days (604800000).
 	//
 	// Example: 81234
 	DurationMs DurationMs `json:"durationMs"`
@@ -515,7 +517,8 @@ type RunSummary struct {
 	DurationMs int64 `json:"durationMs"`
 }
 
-// SizeBytes The image size in bytes, greater than 0.
+// SizeBytes The image size in bytes, from 1 to 2^53-1 (9007199254740991, the
+// largest integer a JavaScript reader holds exactly).
 //
 // Example: 12345678
 type SizeBytes = int64
@@ -527,14 +530,15 @@ type SizePoint struct {
 	// Example: 2025-06-01T12:00:00.123Z
 	RecordedAt time.Time `json:"recordedAt"`
 
-	// SizeBytes The image size in bytes, greater than 0.
+	// SizeBytes The image size in bytes, from 1 to 2^53-1 (9007199254740991, the
+	// largest integer a JavaScript reader holds exactly).
 	//
 	// Example: 12345678
 	SizeBytes SizeBytes `json:"sizeBytes"`
 
 	// BudgetBytes The image's size budget in bytes in force when the build was recorded
 	// (CI takes it from the image-size target), at least 1; null or absent
-	// when the image has no budget.
+	// when the image has no budget. At most 2^53-1, like `sizeBytes`.
 	//
 	// Example: 20000000
 	BudgetBytes *BudgetBytes `json:"budgetBytes"`

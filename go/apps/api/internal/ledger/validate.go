@@ -18,6 +18,12 @@ const (
 	MaxPlatformLen = 64
 	MaxNxHashLen   = 128
 	MaxCIRunIDLen  = 128
+	// MaxSizeBytes bounds sizeBytes and budgetBytes at 2^53-1, the largest
+	// integer a JavaScript reader (the web app) holds exactly.
+	MaxSizeBytes = 1<<53 - 1
+	// MaxDurationMs bounds durationMs at seven days: no build takes longer,
+	// and sums over many builds stay far from overflowing 64 bits.
+	MaxDurationMs = 7 * 24 * 60 * 60 * 1000
 )
 
 var (
@@ -76,11 +82,11 @@ func (b NewBuild) Validate() error {
 		set("digest", "must be sha256: followed by 64 lowercase hex characters")
 	}
 	validateTags(b.Tags, set)
-	if b.SizeBytes <= 0 {
-		set("sizeBytes", "must be an integer greater than 0")
+	if b.SizeBytes <= 0 || b.SizeBytes > MaxSizeBytes {
+		set("sizeBytes", fmt.Sprintf("must be an integer from 1 to %d", int64(MaxSizeBytes)))
 	}
-	if b.BudgetBytes != nil && *b.BudgetBytes < 1 {
-		set("budgetBytes", "must be an integer of 1 or more, or null (or left out) for no budget")
+	if b.BudgetBytes != nil && (*b.BudgetBytes < 1 || *b.BudgetBytes > MaxSizeBytes) {
+		set("budgetBytes", fmt.Sprintf("must be an integer from 1 to %d, or null (or left out) for no budget", int64(MaxSizeBytes)))
 	}
 	switch {
 	case b.Platform == "":
@@ -107,8 +113,8 @@ func (b NewBuild) Validate() error {
 	default:
 		set("outcome", `must be "built" or "reused"`)
 	}
-	if b.DurationMs < 0 {
-		set("durationMs", "must be an integer of 0 or more")
+	if b.DurationMs < 0 || b.DurationMs > MaxDurationMs {
+		set("durationMs", fmt.Sprintf("must be an integer from 0 to %d (seven days)", MaxDurationMs))
 	}
 	set("ciRunId", validateCIRunID(b.CIRunID))
 	if len(f) == 0 {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -93,6 +94,9 @@ func TestValidate(t *testing.T) {
 		{name: "size one byte", mutate: func(b *NewBuild) { b.SizeBytes = 1 }},
 		{name: "size zero", mutate: func(b *NewBuild) { b.SizeBytes = 0 }, field: "sizeBytes"},
 		{name: "size negative", mutate: func(b *NewBuild) { b.SizeBytes = -5 }, field: "sizeBytes"},
+		{name: "size largest exact in JavaScript", mutate: func(b *NewBuild) { b.SizeBytes = 1<<53 - 1 }},
+		{name: "size beyond JavaScript", mutate: func(b *NewBuild) { b.SizeBytes = 1 << 53 }, field: "sizeBytes"},
+		{name: "size max int64", mutate: func(b *NewBuild) { b.SizeBytes = math.MaxInt64 }, field: "sizeBytes"},
 
 		{name: "platform variant", mutate: func(b *NewBuild) { b.Platform = "linux/arm64/v8" }},
 		{name: "platform arm v7", mutate: func(b *NewBuild) { b.Platform = "linux/arm/v7" }},
@@ -123,9 +127,14 @@ func TestValidate(t *testing.T) {
 		{name: "budget one byte", mutate: func(b *NewBuild) { b.BudgetBytes = ptr(int64(1)) }},
 		{name: "budget zero", mutate: func(b *NewBuild) { b.BudgetBytes = ptr(int64(0)) }, field: "budgetBytes"},
 		{name: "budget negative", mutate: func(b *NewBuild) { b.BudgetBytes = ptr(int64(-5)) }, field: "budgetBytes"},
+		{name: "budget largest", mutate: func(b *NewBuild) { b.BudgetBytes = ptr(int64(1<<53 - 1)) }},
+		{name: "budget beyond JavaScript", mutate: func(b *NewBuild) { b.BudgetBytes = ptr(int64(1 << 53)) }, field: "budgetBytes"},
 
 		{name: "duration zero", mutate: func(b *NewBuild) { b.DurationMs = 0 }},
 		{name: "duration negative", mutate: func(b *NewBuild) { b.DurationMs = -1 }, field: "durationMs"},
+		{name: "duration seven days", mutate: func(b *NewBuild) { b.DurationMs = 604_800_000 }},
+		{name: "duration over seven days", mutate: func(b *NewBuild) { b.DurationMs = 604_800_001 }, field: "durationMs"},
+		{name: "duration max int64", mutate: func(b *NewBuild) { b.DurationMs = math.MaxInt64 }, field: "durationMs"},
 
 		{name: "ciRunId max", mutate: func(b *NewBuild) { b.CIRunID = strings.Repeat("é", MaxCIRunIDLen) }},
 		{name: "ciRunId too long", mutate: func(b *NewBuild) { b.CIRunID = strings.Repeat("a", MaxCIRunIDLen+1) }, field: "ciRunId"},

@@ -486,3 +486,31 @@ func postRaw(api *testAPI, body string) (int, error) {
 	defer resp.Body.Close()
 	return resp.StatusCode, nil
 }
+
+// TestOutOfRangeNumbersRefused: one authorized POST of durationMs 2^63-1
+// used to be stored, and from then on SUM(duration_ms) overflowed and
+// /api/v1/runs answered 500 for good.
+func TestOutOfRangeNumbersRefused(t *testing.T) {
+	eachAPI(t, []string{token}, 65536, func(t *testing.T, api *testAPI) {
+		api.mustPost(t, ciBuild("web", webImage, "run1", "built", 1000, 0))
+		for field, value := range map[string]string{
+			"durationMs":  "9223372036854775807",
+			"sizeBytes":   "9007199254740992",
+			"budgetBytes": "9007199254740992",
+		} {
+			// Spliced in as text: these do not survive a float64 round trip.
+			b := ciBuild("web", webImage, "run1", "built", 1000, 0)
+			delete(b, field)
+			body := strings.Replace(encode(t, b), `"outcome"`, `"`+field+`":`+value+`,"outcome"`, 1)
+			res := api.post(t, body)
+			if res.status != http.StatusBadRequest || res.apiError(t).Fields[field] == "" {
+				t.Errorf("%s=%s: %d %s", field, value, res.status, res.body)
+			}
+		}
+		for _, path := range []string{"/api/v1/runs", "/api/v1/runs/run1"} {
+			if res := api.do(t, "GET", path, nil, nil); res.status != 200 || !strings.Contains(string(res.body), `"durationMs":1234`) {
+				t.Errorf("GET %s: %d %s", path, res.status, res.body)
+			}
+		}
+	})
+}

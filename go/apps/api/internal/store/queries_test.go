@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -379,6 +380,32 @@ func TestRunIsOneSnapshot(t *testing.T) {
 		}
 		if run, err := s.Run(ctx, "live"); err != nil || run.Images != 151 {
 			t.Fatalf("final run: %v, %d images", err, run.Images)
+		}
+	})
+}
+
+// TestRunSumsSurviveHugeDurations: rows stored before durationMs was bounded
+// may hold up to 2^63-1; the run sums must still answer (each build counts
+// at most ledger.MaxDurationMs) instead of failing on an overflow.
+func TestRunSumsSurviveHugeDurations(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		for i, d := range []int64{math.MaxInt64, math.MaxInt64, 5} {
+			b := runBuild("r.example/web", "huge", ledger.OutcomeBuilt, i)
+			b.DurationMs = d
+			mustAdd(t, s, b)
+		}
+		page, err := s.Runs(ctx, ledger.RunPageRequest{Limit: 10})
+		if err != nil {
+			t.Fatalf("runs: %v", err)
+		}
+		want := int64(2*ledger.MaxDurationMs + 5)
+		if len(page.Runs) != 1 || page.Runs[0].DurationMs != want {
+			t.Fatalf("runs %+v, want one run of %d ms", page.Runs, want)
+		}
+		run, err := s.Run(ctx, "huge")
+		if err != nil || run.DurationMs != want {
+			t.Fatalf("run: %v %+v", err, run.RunSummary)
 		}
 	})
 }

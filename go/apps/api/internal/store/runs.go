@@ -9,8 +9,10 @@ import (
 )
 
 // runsQuery sums up CI runs: the builds grouped by ci_run_id, with the git
-// sha of each run's newest build. %s is an extra condition on the builds
-// (a run id), or TRUE.
+// sha of each run's newest build. %[1]s is an extra condition on the builds
+// (a run id), or TRUE; %[2]d is ledger.MaxDurationMs: each build counts at
+// most that much in the sum, so that rows stored before durationMs was
+// bounded (up to 2^63-1) cannot overflow it and fail every read of runs.
 const runsQuery = `
 	WITH runs AS (
 		SELECT ci_run_id,
@@ -19,7 +21,7 @@ const runsQuery = `
 		       COUNT(*) AS images,
 		       SUM(CASE WHEN outcome = 'built' THEN 1 ELSE 0 END) AS built,
 		       SUM(CASE WHEN outcome = 'reused' THEN 1 ELSE 0 END) AS reused,
-		       CAST(SUM(duration_ms) AS BIGINT) AS duration_ms
+		       CAST(SUM(CASE WHEN duration_ms > %[2]d THEN %[2]d ELSE duration_ms END) AS BIGINT) AS duration_ms
 		FROM builds
 		WHERE ci_run_id IS NOT NULL AND %[1]s
 		GROUP BY ci_run_id
@@ -54,7 +56,7 @@ func (s *Store) Runs(ctx context.Context, page ledger.RunPageRequest) (ledger.Ru
 	if limit <= 0 || limit > ledger.MaxPageSize {
 		return ledger.RunPage{}, fmt.Errorf("list runs: limit %d out of range 1..%d", limit, ledger.MaxPageSize)
 	}
-	query := fmt.Sprintf(runsQuery, "TRUE")
+	query := fmt.Sprintf(runsQuery, "TRUE", ledger.MaxDurationMs)
 	var args []any
 	if page.After != nil {
 		query += ` WHERE (r.started_at, r.ci_run_id) < (?, ?)`
@@ -106,7 +108,7 @@ func (s *Store) Run(ctx context.Context, ciRunID string) (ledger.Run, error) {
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
 
-	summary, err := scanRun(tx.QueryRowContext(ctx, s.dialect.sql(fmt.Sprintf(runsQuery, "ci_run_id = ?")), ciRunID, ciRunID))
+	summary, err := scanRun(tx.QueryRowContext(ctx, s.dialect.sql(fmt.Sprintf(runsQuery, "ci_run_id = ?", ledger.MaxDurationMs)), ciRunID, ciRunID))
 	if errNoRows(err) {
 		return ledger.Run{}, ledger.ErrNotFound
 	}
