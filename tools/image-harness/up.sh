@@ -360,12 +360,9 @@ ensure_builder() {
       fail "docker buildx create failed" "see $LOG/buildx.log"
     rm -f "$STATE/run/smoke.ok"
   fi
-  local bxdir="${DOCKER_CONFIG:-$HOME/.docker}/buildx"
-  if ! { jq -e --arg n "$BUILDER_NAME" '.Name == $n' "$bxdir/current" >/dev/null 2>&1 &&
-    grep -qsx "$BUILDER_NAME" "$bxdir"/defaults/*; }; then
-    "$DOCKER" buildx use --default "$BUILDER_NAME" >>"$LOG/buildx.log" 2>&1 || fail "docker buildx use --default $BUILDER_NAME failed" "see $LOG/buildx.log"
-  fi
-  say "buildx builder '$BUILDER_NAME' is the default"
+  # The machine's current builder is the user's choice: select this one with
+  # BUILDX_BUILDER (or --builder), never with `docker buildx use`.
+  say "buildx builder '$BUILDER_NAME' is registered; select it with BUILDX_BUILDER=$BUILDER_NAME"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -792,7 +789,7 @@ main() {
   registry    http://$REGISTRY_ADDR  (storage $STATE/registry; docker.io mirror for dockerd and BuildKit)
   dockerd     ${DOCKER_INFO%%|*}  (mirror http://$REGISTRY_ADDR)
   buildkitd   $BUILDKIT_VERSION  ($BUILDKIT_ADDR, config $STATE/etc/buildkitd.toml)
-  buildx      $BUILDX_VERSION  (builder '$BUILDER_NAME', remote driver, default)
+  buildx      $BUILDX_VERSION  (builder '$BUILDER_NAME', remote driver; select it with export BUILDX_BUILDER=$BUILDER_NAME)
   stand-ins   ${SEEDED[*]:-none}
   build with  docker buildx build --builder $BUILDER_NAME --platform linux/amd64 --load -t NAME .
   logs        $LOG/   stop: tools/image-harness/down.sh

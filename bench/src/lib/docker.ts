@@ -16,12 +16,16 @@ export function images(root: string): Map<string, ImageProject> {
   return new Map(projects.map((p) => [basename(p.root), p]));
 }
 
-/** Fails with the fix when the harness builder is not up. */
+/**
+ * Fails with the fix when the harness builder is not up; otherwise selects it
+ * (BUILDX_BUILDER) for every command the benchmark starts, Nx runs included.
+ */
 export function requireBuilder(): void {
   const r = spawnSync('docker', ['buildx', 'inspect', BUILDER], { encoding: 'utf8' });
   if (r.status !== 0 || !/Status:\s+running/.test(r.stdout)) {
     throw new Error(`the buildx builder "${BUILDER}" is not running: start the harness with \`bash tools/image-harness/up.sh\`\n${r.stderr}`);
   }
+  process.env['BUILDX_BUILDER'] = BUILDER;
 }
 
 /** The image tag a plain (non-Nx) benchmark build writes; removed afterwards by removeBenchImages. */

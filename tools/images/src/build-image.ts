@@ -7,6 +7,7 @@ import { capture, stream } from './lib/exec';
 import { gitInfo } from './lib/git';
 import { metadataPath, writeMetadata, type ImageMetadata } from './metadata';
 import { requireBuildx } from './lib/docker';
+import { describeBuilder, requireBuilder } from './lib/builder';
 import { imageSize } from './lib/registry';
 import { writeBuildMarker } from './publish/build-marker';
 
@@ -51,6 +52,7 @@ export async function buildImage(build: ImageBuild, workspaceRoot = process.cwd(
   const { project, dockerfile, context, nxHash } = build;
   const dest = imageDestination(process.env);
   requireBuildx();
+  const builder = requireBuilder(process.env);
 
   const git = gitInfo(workspaceRoot);
   const repository = imageRepository(project, dest);
@@ -61,9 +63,12 @@ export async function buildImage(build: ImageBuild, workspaceRoot = process.cwd(
   const scratch = mkdtempSync(join(tmpdir(), 'docker-build-'));
   const metadataFile = join(scratch, 'buildx.json');
   const started = Date.now();
-  console.log(`docker-build: ${project} → ${repository}:{${tags.join(',')}} (${PLATFORM}, ${dest.mode})`);
+  console.log(`docker-build: ${project} → ${repository}:{${tags.join(',')}} (${PLATFORM}, ${dest.mode}) on ${describeBuilder(builder)}`);
   try {
-    await stream('docker', buildxArgs({ dockerfile, context, repository, tags, buildArgs, dest, metadataFile, noCache: build.noCache }));
+    await stream(
+      'docker',
+      buildxArgs({ dockerfile, context, repository, tags, buildArgs, dest, metadataFile, noCache: build.noCache, builder: builder.name }),
+    );
     const buildx = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, string>;
     const digest = buildx['containerimage.digest'];
     const configDigest = buildx['containerimage.config.digest'];

@@ -25,4 +25,10 @@ describe('buildxArgs', () => {
     expect(args[args.indexOf('--output') + 1]).toBe('type=image,push=true,rewrite-timestamp=true');
     expect(args).toContain('--no-cache');
   });
+
+  it('names the builder when one is given, and leaves buildx to choose otherwise', () => {
+    const named = buildxArgs({ ...base, dest: { mode: 'local', registry: '' }, builder: 'slipway' });
+    expect(named[named.indexOf('--builder') + 1]).toBe('slipway');
+    expect(buildxArgs({ ...base, dest: { mode: 'local', registry: '' } })).not.toContain('--builder');
+  });
 });

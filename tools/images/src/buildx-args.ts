@@ -11,6 +11,8 @@ export interface BuildRequest {
   metadataFile: string;
   /** Skip BuildKit's cache (a rebuild forced because a cached image went missing). */
   noCache?: boolean;
+  /** The buildx builder to run on (named, so the build runs where docker-build said it would). */
+  builder?: string;
 }
 
 /** The one platform every image is built for, whatever the build host. */
@@ -19,6 +21,7 @@ export const PLATFORM = 'linux/amd64';
 /** Arguments for `docker buildx build`: the image goes to the engine (local) or the registry (push). */
 export function buildxArgs(req: BuildRequest): string[] {
   const args = ['buildx', 'build', '--platform', PLATFORM, '--file', req.dockerfile, '--progress', 'plain'];
+  if (req.builder) args.push('--builder', req.builder);
   for (const [k, v] of Object.entries(req.buildArgs)) args.push('--build-arg', `${k}=${v}`);
   for (const tag of req.tags) args.push('--tag', `${req.repository}:${tag}`);
   // One manifest per image (no attestation index), with layer times clamped to the commit time.

@@ -3,6 +3,7 @@
 //   docker-lint --dockerfile go/Dockerfile.multi-stage --context go [--build-arg K=V]
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { describeBuilder, requireBuilder } from '../lib/builder';
 import { stream } from '../lib/exec';
 
 const { values } = parseArgs({
@@ -21,10 +22,11 @@ async function main(): Promise<void> {
     console.warn(`docker-lint: skipped ${values.dockerfile}: ${why}`);
     return;
   }
-  const args = ['buildx', 'build', '--check', '--platform', 'linux/amd64', '--file', values.dockerfile];
+  const builder = requireBuilder(process.env);
+  const args = ['buildx', 'build', '--check', '--builder', builder.name, '--platform', 'linux/amd64', '--file', values.dockerfile];
   for (const a of values['build-arg']) args.push('--build-arg', a);
   await stream('docker', [...args, values.context]);
-  console.log(`docker-lint: ${values.dockerfile} passes BuildKit's checks`);
+  console.log(`docker-lint: ${values.dockerfile} passes BuildKit's checks (${describeBuilder(builder)})`);
 }
 
 main().catch((e: unknown) => {
