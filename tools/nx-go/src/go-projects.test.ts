@@ -43,16 +43,18 @@ describe('goTargets', () => {
     expect(t['test']?.inputs?.[0]).toBe('{projectRoot}/**/*');
   });
 
-  it('hashes the environment that changes what the tests do', () => {
-    const test = goTargets(lib, { testEnv: ['CI', 'CACHE_TEST_S3_ENDPOINT'] })['test'];
-    expect(test?.inputs).toContainEqual({ env: 'CI' });
-    expect(test?.inputs).toContainEqual({ env: 'CACHE_TEST_S3_ENDPOINT' });
+  it('hashes the environment that changes what the tests of every project do', () => {
+    for (const project of [app, lib]) expect(goTargets(project, { testEnv: ['CI'] })['test']?.inputs).toContainEqual({ env: 'CI' });
   });
 
-  it('adds per-project test inputs', () => {
-    const inputs = goTargets(lib, { testInputs: { 'go-httpx': ['{workspaceRoot}/x/**/*'] } })['test']?.inputs;
+  it('adds per-project test inputs, files and environment, to that project alone', () => {
+    const testInputs = { 'go-httpx': ['{workspaceRoot}/x/**/*', { env: 'HTTPX_TEST_SERVER_KIND' }] };
+    const inputs = goTargets(lib, { testInputs })['test']?.inputs;
     expect(inputs).toContain('{workspaceRoot}/x/**/*');
-    expect(goTargets(app, { testInputs: { 'go-httpx': ['{workspaceRoot}/x/**/*'] } })['test']?.inputs).not.toContain('{workspaceRoot}/x/**/*');
+    expect(inputs).toContainEqual({ env: 'HTTPX_TEST_SERVER_KIND' });
+    const appInputs = goTargets(app, { testInputs })['test']?.inputs;
+    expect(appInputs).not.toContain('{workspaceRoot}/x/**/*');
+    expect(appInputs).not.toContainEqual({ env: 'HTTPX_TEST_SERVER_KIND' });
   });
 
   it('passes dev defaults to serve as overridable defaults', () => {

@@ -6,10 +6,14 @@ import type { TargetConfiguration } from '@nx/devkit';
 export interface GoPluginOptions {
   /** Environment defaults for `serve`, per project; values already set in the shell win. */
   devEnv?: Record<string, Record<string, string>>;
-  /** Environment variables that change what the Go tests do (e.g. CI turns skips into failures); part of the test hash. */
+  /** Environment variables that change what every project's Go tests do (e.g. CI turns skips into failures); part of each test hash. */
   testEnv?: string[];
-  /** Extra test inputs per project, e.g. fixtures a test reads from outside the project. */
-  testInputs?: Record<string, string[]>;
+  /**
+   * Extra test inputs per project, in Nx's input syntax: fixtures a test reads from
+   * outside the project, or `{ "env": "…" }` for a variable only that project's tests
+   * depend on (which server they run against, not where it listens).
+   */
+  testInputs?: Record<string, TestInput[]>;
   /**
    * Go libraries imported only by tests (e.g. go-testkit). Their files reach their
    * dependents' test hashes but no build or image hash; production code importing
@@ -19,6 +23,9 @@ export interface GoPluginOptions {
   /** Dependencies no Go import shows, per project, e.g. a Go service on the contract its types are generated from. */
   implicitDependencies?: Record<string, string[]>;
 }
+
+/** One target input as nx.json writes it: a file pattern, a named input, `{ "env": … }`, … */
+export type TestInput = NonNullable<TargetConfiguration['inputs']>[number];
 
 /** One Go project: a deployable under go/apps or a library under go/libs. */
 export interface GoProject {
