@@ -8,6 +8,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -100,8 +102,13 @@ func Errorf(w http.ResponseWriter, status int, code, format string, args ...any)
 //   - a body larger than the limit set by LimitBody (or http.MaxBytesReader)
 //     gives 413;
 //   - malformed JSON, a wrong JSON type for a field, unknown fields, an empty
-//     body or data after the JSON value give 400 (code invalid_json).
+//     body or data after the JSON value give 400 (code invalid_json);
+//   - so does a key given twice in one object, or a key that matches a field
+//     only without case ("PROJECT" for "project"): encoding/json would take
+//     the last one, or match it, where another reader of the same body (a
+//     JavaScript one) sees something else. fields names the key.
 //
+// Messages quote what the client sent only through Echo, bounded.
 // The returned error, if any, is always an *Error ready for WriteError.
 func DecodeJSON(r *http.Request, dst any) *Error {
 	ct := r.Header.Get("Content-Type")
@@ -110,7 +117,20 @@ func DecodeJSON(r *http.Request, dst any) *Error {
 		return NewError(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType,
 			"The request body must be JSON, sent with Content-Type: application/json.")
 	}
-	dec := json.NewDecoder(r.Body)
+	// Read whole (the body limit bounds it), to look at the keys first.
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return decodeError(err)
+	}
+	return decodeBytes(data, dst)
+}
+
+// decodeBytes is DecodeJSON after the body is read.
+func decodeBytes(data []byte, dst any) *Error {
+	if e := checkKeys(data, reflect.TypeOf(dst)); e != nil {
+		return e
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)
@@ -154,16 +174,21 @@ func decodeError(err error) *Error {
 			Status:  http.StatusBadRequest,
 			Code:    CodeInvalidJSON,
 			Message: "A field has the wrong JSON type.",
-			Fields:  map[string]string{typeErr.Field: fmt.Sprintf("must be %s, not %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)},
+			Fields:  map[string]string{Echo(typeErr.Field): fmt.Sprintf("must be %s, not %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)},
 		}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		// encoding/json has no typed error for DisallowUnknownFields.
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		// encoding/json has no typed error for DisallowUnknownFields; the
+		// name is quoted with strconv.Quote.
+		quoted := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		name, uerr := strconv.Unquote(quoted)
+		if uerr != nil {
+			name = strings.Trim(quoted, `"`)
+		}
 		return &Error{
 			Status:  http.StatusBadRequest,
 			Code:    CodeInvalidJSON,
-			Message: fmt.Sprintf("The request body has an unknown field %q.", name),
-			Fields:  map[string]string{name: "unknown field"},
+			Message: fmt.Sprintf("The request body has an unknown field %s.", Quote(name)),
+			Fields:  map[string]string{Echo(name): "unknown field"},
 		}
 	default:
 		return NewError(http.StatusBadRequest, CodeInvalidJSON, "The request body could not be read as JSON.")

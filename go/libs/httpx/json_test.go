@@ -9,9 +9,16 @@ import (
 )
 
 type sample struct {
-	Name  string   `json:"name"`
-	Count int64    `json:"count"`
-	Tags  []string `json:"tags"`
+	Name   string            `json:"name"`
+	Count  int64             `json:"count"`
+	Tags   []string          `json:"tags"`
+	Inner  *inner            `json:"inner,omitempty"`
+	Items  []inner           `json:"items,omitempty"`
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+type inner struct {
+	K int `json:"k"`
 }
 
 func TestDecodeJSON(t *testing.T) {
@@ -23,6 +30,7 @@ func TestDecodeJSON(t *testing.T) {
 		wantStatus  int // 0 means success
 		wantCode    string
 		wantField   string
+		wantMessage string
 	}{
 		{name: "ok", contentType: "application/json", body: `{"name":"a","count":2,"tags":["x"]}`},
 		{name: "ok with charset", contentType: "application/json; charset=utf-8", body: `{"name":"a"}`},
@@ -41,6 +49,22 @@ func TestDecodeJSON(t *testing.T) {
 		{name: "two values", contentType: "application/json", body: `{"name":"a"}{"name":"b"}`, wantStatus: 400, wantCode: CodeInvalidJSON},
 		{name: "trailing garbage", contentType: "application/json", body: `{"name":"a"} x`, wantStatus: 400, wantCode: CodeInvalidJSON},
 		{name: "too large", contentType: "application/json", body: `{"name":"` + strings.Repeat("a", 100) + `"}`, limit: 50, wantStatus: 413, wantCode: CodeBodyTooLarge},
+		// Keys that encoding/json would take silently, and a JavaScript
+		// reader would read otherwise.
+		{name: "duplicate key", contentType: "application/json", body: `{"name":"api","count":1,"name":"evil"}`, wantStatus: 400, wantCode: CodeInvalidJSON, wantField: "name", wantMessage: `"name" more than once`},
+		{name: "duplicate key same value", contentType: "application/json", body: `{"name":"a","name":"a"}`, wantStatus: 400, wantCode: CodeInvalidJSON, wantField: "name"},
+		{name: "case variant key", contentType: "application/json", body: `{"name":"api","NAME":"evil"}`, wantStatus: 400, wantCode: CodeInvalidJSON, wantField: "NAME", wantMessage: `"NAME", which matches the field "name" only without case`},
+		{name: "case variant alone", contentType: "application/json", body: `{"Count":1}`, wantStatus: 400, wantCode: CodeInvalidJSON, wantField: "Count"},
+		{name: "unicode fold variant", contentType: "application/json", body: `{"tagſ":["x"]}`, wantStatus: 400, wantCode: CodeInvalidJSON, wantField: "tagſ", wantMessage: `matches the field "tags"`},
+		{name: "kelvin sign fold variant", contentType: "application/json", body: `{"inner":{"\u212a":1}}`, wantStatus: 400, wantCode: CodeInvalidJSON, wantField: "inner.\u212a", wantMessage: `matches the field "k"`},
+		{name: "nested duplicate", contentType: "application/json", body: `{"inner":{"k":1,"k":2}}`, wantStatus: 400, wantCode: CodeInvalidJSON, wantField: "inner.k"},
+		{name: "duplicate in array element", contentType: "application/json", body: `{"items":[{"k":1},{"k":1,"k":2}]}`, wantStatus: 400, wantCode: CodeInvalidJSON, wantField: "items[1].k"},
+		{name: "duplicate in a map", contentType: "application/json", body: `{"labels":{"a":"x","a":"y"}}`, wantStatus: 400, wantCode: CodeInvalidJSON, wantField: "labels.a"},
+		{name: "map keys keep their case", contentType: "application/json", body: `{"labels":{"a":"x","A":"y"}}`},
+		{name: "same key in two objects", contentType: "application/json", body: `{"inner":{"k":1},"items":[{"k":1},{"k":2}]}`},
+		{name: "escaped duplicate", contentType: "application/json", body: `{"name":"a","n\u0061me":"b"}`, wantStatus: 400, wantCode: CodeInvalidJSON, wantField: "name"},
+		{name: "long unknown key is not echoed whole", contentType: "application/json", body: `{"` + strings.Repeat("k", 10000) + `":1}`, wantStatus: 400, wantCode: CodeInvalidJSON, wantMessage: strings.Repeat("k", MaxEcho) + "…"},
+		{name: "bidi unknown key is escaped", contentType: "application/json", body: `{"a\u202eb":1}`, wantStatus: 400, wantCode: CodeInvalidJSON, wantField: `a\u202eb`, wantMessage: `"a\u202eb"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,6 +96,17 @@ func TestDecodeJSON(t *testing.T) {
 			if tt.wantField != "" {
 				if _, ok := e.Fields[tt.wantField]; !ok {
 					t.Fatalf("fields %v lack %q", e.Fields, tt.wantField)
+				}
+			}
+			if !strings.Contains(e.Message, tt.wantMessage) {
+				t.Fatalf("message %q lacks %q", e.Message, tt.wantMessage)
+			}
+			if len(e.Message) > 300 {
+				t.Fatalf("message of %d bytes echoes too much: %.100s...", len(e.Message), e.Message)
+			}
+			for k := range e.Fields {
+				if len(k) > 4*MaxEcho {
+					t.Fatalf("fields key of %d bytes", len(k))
 				}
 			}
 		})

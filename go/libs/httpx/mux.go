@@ -8,7 +8,8 @@ import (
 // JSONErrors wraps a ServeMux so that its own "404 page not found" and
 // "405 method not allowed" plain-text answers become JSON in the package's
 // error shape (codes "not_found" and "method_not_allowed", keeping the Allow
-// header). Requests that match a registered pattern go straight through;
+// header; the method and path they repeat are bounded by Echo). Requests
+// that match a registered pattern go straight through;
 // the mux's redirects are passed on unchanged.
 func JSONErrors(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -23,13 +24,13 @@ func JSONErrors(mux *http.ServeMux) http.Handler {
 		h.ServeHTTP(rec, r)
 		switch rec.status {
 		case http.StatusNotFound:
-			Errorf(w, http.StatusNotFound, CodeNotFound, "No route matches %s %s.", r.Method, r.URL.EscapedPath())
+			Errorf(w, http.StatusNotFound, CodeNotFound, "No route matches %s %s.", Echo(r.Method), Echo(r.URL.EscapedPath()))
 		case http.StatusMethodNotAllowed:
 			if allow := rec.header.Get("Allow"); allow != "" {
 				w.Header().Set("Allow", allow)
 			}
 			Errorf(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed,
-				"Method %s is not allowed on %s; allowed: %s.", r.Method, r.URL.EscapedPath(), rec.header.Get("Allow"))
+				"Method %s is not allowed on %s; allowed: %s.", Echo(r.Method), Echo(r.URL.EscapedPath()), rec.header.Get("Allow"))
 		default:
 			for k, v := range rec.header {
 				w.Header()[k] = v

@@ -803,8 +803,10 @@ export interface operations {
             };
             /**
              * @description The body is not a single JSON object of the right shape
-             *     (`invalid_json`; `fields` names an unknown property or a property of
-             *     the wrong JSON type), or the build breaks a rule of `NewBuild`
+             *     (`invalid_json`; `fields` names an unknown property, a property of
+             *     the wrong JSON type, a key given twice, or a key that matches a
+             *     property only without case, such as `PROJECT`: keys are
+             *     case-sensitive), or the build breaks a rule of `NewBuild`
              *     (`invalid_build`; `fields` maps each offending property, such as
              *     `digest` or `tags[1]`, to what is wrong with it).
              */

@@ -251,6 +251,10 @@ func TestCreateBuildRejects(t *testing.T) {
 			{name: "image with tag", contentType: "application/json", body: with("image", "registry.example/ns/app:latest"), wantStatus: 400, wantCode: "invalid_build", wantFields: []string{"image"}},
 			{name: "bad outcome", contentType: "application/json", body: with("outcome", "skipped"), wantStatus: 400, wantCode: "invalid_build", wantFields: []string{"outcome"}},
 			{name: "duplicate tag", contentType: "application/json", body: with("tags", []string{"a", "a"}), wantStatus: 400, wantCode: "invalid_build", wantFields: []string{"tags[1]"}},
+			// encoding/json would store "evil" (the last key wins, matched
+			// without case) where a JavaScript reader of the body sees "api".
+			{name: "duplicate key", contentType: "application/json", body: `{"project":"evil",` + encode(t, valid)[1:], wantStatus: 400, wantCode: "invalid_json", wantFields: []string{"project"}},
+			{name: "case variant key", contentType: "application/json", body: `{"PROJECT":"evil",` + encode(t, valid)[1:], wantStatus: 400, wantCode: "invalid_json", wantFields: []string{"PROJECT"}},
 			{name: "empty object", contentType: "application/json", body: `{}`, wantStatus: 400, wantCode: "invalid_build",
 				wantFields: []string{"project", "image", "digest", "tags", "sizeBytes", "platform", "gitSha", "nxHash", "outcome"}},
 		}
