@@ -228,9 +228,14 @@ export interface components {
          */
         Outcome: "built" | "reused";
         /**
-         * @description Identifies the CI run, at most 128 characters, without control
-         *     characters (or U+FFFD) and without leading or trailing white space. An
-         *     empty string counts as absent.
+         * @description Identifies the CI run, at most 128 characters, without leading or
+         *     trailing white space, and without the characters that hide or reorder
+         *     displayed text or stand for broken input: control characters, U+FFFD,
+         *     and the format characters U+00AD (soft hyphen), U+061C, U+180E,
+         *     U+200B to U+200F (zero-width spaces and joiners, bidi marks), U+2028
+         *     to U+202E (line and paragraph separators, bidi embeddings and
+         *     overrides), U+2060 to U+206F (word joiner, bidi isolates), U+FEFF and
+         *     U+FFF9 to U+FFFB. An empty string counts as absent.
          * @example 9876543210
          */
         CiRunId: string;

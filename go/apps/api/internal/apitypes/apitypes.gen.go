@@ -136,9 +136,14 @@ type Build struct {
 	// Example: 81234
 	DurationMs DurationMs `json:"durationMs"`
 
-	// CiRunId Identifies the CI run, at most 128 characters, without control
-	// characters (or U+FFFD) and without leading or trailing white space. An
-	// empty string counts as absent.
+	// CiRunId Identifies the CI run, at most 128 characters, without leading or
+	// trailing white space, and without the characters that hide or reorder
+	// displayed text or stand for broken input: control characters, U+FFFD,
+	// and the format characters U+00AD (soft hyphen), U+061C, U+180E,
+	// U+200B to U+200F (zero-width spaces and joiners, bidi marks), U+2028
+	// to U+202E (line and paragraph separators, bidi embeddings and
+	// overrides), U+2060 to U+206F (word joiner, bidi isolates), U+FEFF and
+	// U+FFF9 to U+FFFB. An empty string counts as absent.
 	//
 	// Example: 9876543210
 	CiRunId *CiRunId `json:"ciRunId,omitempty"`
@@ -160,9 +165,14 @@ type BuildPage struct {
 	NextCursor *string `json:"nextCursor"`
 }
 
-// CiRunId Identifies the CI run, at most 128 characters, without control
-// characters (or U+FFFD) and without leading or trailing white space. An
-// empty string counts as absent.
+// CiRunId Identifies the CI run, at most 128 characters, without leading or
+// trailing white space, and without the characters that hide or reorder
+// displayed text or stand for broken input: control characters, U+FFFD,
+// and the format characters U+00AD (soft hyphen), U+061C, U+180E,
+// U+200B to U+200F (zero-width spaces and joiners, bidi marks), U+2028
+// to U+202E (line and paragraph separators, bidi embeddings and
+// overrides), U+2060 to U+206F (word joiner, bidi isolates), U+FEFF and
+// U+FFF9 to U+FFFB. An empty string counts as absent.
 //
 // Example: 9876543210
 type CiRunId = string
@@ -373,9 +383,14 @@ type NewBuild struct {
 	// Example: 81234
 	DurationMs DurationMs `json:"durationMs"`
 
-	// CiRunId Identifies the CI run, at most 128 characters, without control
-	// characters (or U+FFFD) and without leading or trailing white space. An
-	// empty string counts as absent.
+	// CiRunId Identifies the CI run, at most 128 characters, without leading or
+	// trailing white space, and without the characters that hide or reorder
+	// displayed text or stand for broken input: control characters, U+FFFD,
+	// and the format characters U+00AD (soft hyphen), U+061C, U+180E,
+	// U+200B to U+200F (zero-width spaces and joiners, bidi marks), U+2028
+	// to U+202E (line and paragraph separators, bidi embeddings and
+	// overrides), U+2060 to U+206F (word joiner, bidi isolates), U+FEFF and
+	// U+FFF9 to U+FFFB. An empty string counts as absent.
 	//
 	// Example: 9876543210
 	CiRunId *CiRunId `json:"ciRunId,omitempty"`
@@ -415,9 +430,14 @@ type ReadinessStatus string
 // Run One CI run: the `RunSummary` fields plus every build of the run,
 // ordered by project, then image.
 type Run struct {
-	// CiRunId Identifies the CI run, at most 128 characters, without control
-	// characters (or U+FFFD) and without leading or trailing white space. An
-	// empty string counts as absent.
+	// CiRunId Identifies the CI run, at most 128 characters, without leading or
+	// trailing white space, and without the characters that hide or reorder
+	// displayed text or stand for broken input: control characters, U+FFFD,
+	// and the format characters U+00AD (soft hyphen), U+061C, U+180E,
+	// U+200B to U+200F (zero-width spaces and joiners, bidi marks), U+2028
+	// to U+202E (line and paragraph separators, bidi embeddings and
+	// overrides), U+2060 to U+206F (word joiner, bidi isolates), U+FEFF and
+	// U+FFF9 to U+FFFB. An empty string counts as absent.
 	//
 	// Example: 9876543210
 	CiRunId CiRunId `json:"ciRunId"`
@@ -474,9 +494,14 @@ type RunPage struct {
 
 // RunSummary One CI run: every build recorded with the same `ciRunId`, summed up.
 type RunSummary struct {
-	// CiRunId Identifies the CI run, at most 128 characters, without control
-	// characters (or U+FFFD) and without leading or trailing white space. An
-	// empty string counts as absent.
+	// CiRunId Identifies the CI run, at most 128 characters, without leading or
+	// trailing white space, and without the characters that hide or reorder
+	// displayed text or stand for broken input: control characters, U+FFFD,
+	// and the format characters U+00AD (soft hyphen), U+061C, U+180E,
+	// U+200B to U+200F (zero-width spaces and joiners, bidi marks), U+2028
+	// to U+202E (line and paragraph separators, bidi embeddings and
+	// overrides), U+2060 to U+206F (word joiner, bidi isolates), U+FEFF and
+	// U+FFF9 to U+FFFB. An empty string counts as absent.
 	//
 	// Example: 9876543210
 	CiRunId CiRunId `json:"ciRunId"`

@@ -98,7 +98,7 @@ func ParseRunCursor(s string) (RunCursor, error) {
 		return RunCursor{}, ErrInvalidCursor
 	}
 	ms, err := strconv.ParseInt(parts[1], 10, 64)
-	if err != nil || ms < 0 || validateCIRunID(parts[2]) != "" {
+	if err != nil || ms < 0 || !PossibleCIRunID(parts[2]) {
 		return RunCursor{}, ErrInvalidCursor
 	}
 	return RunCursor{StartedAt: time.UnixMilli(ms).UTC(), CIRunID: parts[2]}, nil

@@ -193,6 +193,24 @@ func validateTags(tags []string, set func(field, msg string)) {
 	}
 }
 
+// PossibleCIRunID reports whether s could be the id of a recorded run:
+// what every version of the rules accepted (not empty, at most
+// MaxCIRunIDLen characters of valid UTF-8, no control characters, no
+// surrounding white space). Runs recorded before format characters were
+// refused stay reachable and pageable: lookups and cursors check this, not
+// the stricter rule for new builds.
+func PossibleCIRunID(s string) bool {
+	if s == "" || !utf8.ValidString(s) || utf8.RuneCountInString(s) > MaxCIRunIDLen || strings.TrimSpace(s) != s {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
 func validateCIRunID(s string) string {
 	if s == "" {
 		return ""
@@ -203,10 +221,33 @@ func validateCIRunID(s string) string {
 	if strings.TrimSpace(s) != s {
 		return "must not start or end with whitespace"
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			return "must not contain control characters"
-		}
+	if r, bad := hiddenRune(s); bad {
+		return fmt.Sprintf("must not contain %U: control, format, bidi and zero-width characters and U+FFFD are refused", r)
 	}
 	return ""
+}
+
+// hiddenRune finds the first character of s that would change or hide how
+// text around it is displayed, or stand for broken input: C0 and C1
+// controls, U+FFFD (and invalid UTF-8, which decodes to it), and the format
+// characters that reorder or hide text: bidi embeddings, overrides,
+// isolates and marks (U+202E shows "abc" as "cba"), zero-width spaces and
+// joiners, the soft hyphen, line and paragraph separators, the byte order
+// mark and interlinear annotations. The set is written out rather than
+// taken from unicode.Cf so that it equals the contract's pattern for
+// CiRunId exactly, whatever the Unicode version.
+func hiddenRune(s string) (rune, bool) {
+	for _, r := range s {
+		switch {
+		case unicode.IsControl(r), r == utf8.RuneError,
+			r == 0x00AD, r == 0x061C, r == 0x180E,
+			r >= 0x200B && r <= 0x200F,
+			r >= 0x2028 && r <= 0x202E,
+			r >= 0x2060 && r <= 0x206F,
+			r == 0xFEFF,
+			r >= 0xFFF9 && r <= 0xFFFB:
+			return r, true
+		}
+	}
+	return 0, false
 }

@@ -139,6 +139,13 @@ func TestValidate(t *testing.T) {
 		{name: "ciRunId max", mutate: func(b *NewBuild) { b.CIRunID = strings.Repeat("é", MaxCIRunIDLen) }},
 		{name: "ciRunId too long", mutate: func(b *NewBuild) { b.CIRunID = strings.Repeat("a", MaxCIRunIDLen+1) }, field: "ciRunId"},
 		{name: "ciRunId control", mutate: func(b *NewBuild) { b.CIRunID = "run\n1" }, field: "ciRunId"},
+		{name: "ciRunId right-to-left override", mutate: func(b *NewBuild) { b.CIRunID = "run\u202e1" }, field: "ciRunId"},
+		{name: "ciRunId zero-width space", mutate: func(b *NewBuild) { b.CIRunID = "run\u200b1" }, field: "ciRunId"},
+		{name: "ciRunId bidi isolate", mutate: func(b *NewBuild) { b.CIRunID = "run\u20661" }, field: "ciRunId"},
+		{name: "ciRunId byte order mark", mutate: func(b *NewBuild) { b.CIRunID = "\ufeffrun" }, field: "ciRunId"},
+		{name: "ciRunId soft hyphen", mutate: func(b *NewBuild) { b.CIRunID = "run\u00ad1" }, field: "ciRunId"},
+		{name: "ciRunId invalid utf-8", mutate: func(b *NewBuild) { b.CIRunID = "run\xff1" }, field: "ciRunId"},
+		{name: "ciRunId accents and emoji", mutate: func(b *NewBuild) { b.CIRunID = "déploiement 😀 #3" }},
 		{name: "ciRunId padded", mutate: func(b *NewBuild) { b.CIRunID = " 12" }, field: "ciRunId"},
 	}
 	for _, tt := range tests {
@@ -216,7 +223,13 @@ func TestRunCursorRoundTrip(t *testing.T) {
 		}
 	}
 	builds := Cursor{RecordedAt: time.UnixMilli(5), ID: 3}.String()
-	for _, bad := range []string{"", "!!!", builds, encode("r1:1:"), encode("r1:x:a"), encode("r1:-1:a"), encode("r1:1: padded"), encode("r2:1:a")} {
+	// A run recorded before format characters were refused stays pageable.
+	old := RunCursor{StartedAt: time.UnixMilli(5).UTC(), CIRunID: "run\u202e1"}
+	if got, err := ParseRunCursor(old.String()); err != nil || got != old {
+		t.Errorf("cursor at an older run id: %+v %v", got, err)
+	}
+	for _, bad := range []string{"", "!!!", builds, encode("r1:1:"), encode("r1:x:a"), encode("r1:-1:a"), encode("r1:1: padded"), encode("r2:1:a"),
+		encode("r1:1:a\nb"), encode("r1:1:a\xffb"), encode("r1:1:" + strings.Repeat("a", MaxCIRunIDLen+1))} {
 		if _, err := ParseRunCursor(bad); !errors.Is(err, ErrInvalidCursor) {
 			t.Errorf("ParseRunCursor(%q) = %v, want ErrInvalidCursor", bad, err)
 		}

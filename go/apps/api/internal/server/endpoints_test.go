@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"slipway/apps/api/internal/apitypes"
+	"slipway/apps/api/internal/ledger"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -511,6 +513,53 @@ func TestOutOfRangeNumbersRefused(t *testing.T) {
 			if res := api.do(t, "GET", path, nil, nil); res.status != 200 || !strings.Contains(string(res.body), `"durationMs":1234`) {
 				t.Errorf("GET %s: %d %s", path, res.status, res.body)
 			}
+		}
+	})
+}
+
+// TestDisplayedStringsAndEchoes: the dashboard shows ciRunId, so text that
+// reorders or hides itself is refused; and a 404 repeats at most a short,
+// escaped piece of what it was asked for.
+func TestDisplayedStringsAndEchoes(t *testing.T) {
+	eachAPI(t, []string{token}, 65536, func(t *testing.T, api *testAPI) {
+		for _, id := range []string{"run\u202e42", "run\u200b42", "run\u206642", "\ufeff42", "run\u200f42"} {
+			res := api.post(t, encode(t, ciBuild("web", webImage, id, "built", 1000, 0)))
+			if res.status != http.StatusBadRequest || res.apiError(t).Fields["ciRunId"] == "" {
+				t.Errorf("ciRunId %q: %d %s", id, res.status, res.body)
+			}
+		}
+		if res := api.do(t, "GET", "/api/v1/runs", nil, nil); string(res.body) != `{"runs":[],"nextCursor":null}`+"\n" {
+			t.Fatalf("a refused build was stored: %s", res.body)
+		}
+
+		long := strings.Repeat("x", 10_000)
+		for _, path := range []string{
+			"/api/v1/runs/" + long,
+			"/api/v1/runs/" + url.PathEscape("run\u202e42"),
+			"/api/v1/images/" + long + "/builds",
+			"/api/v1/images/" + long + "/sizes",
+			"/api/v1/images/r.example%2F" + strings.Repeat("a", 200) + "/builds",
+			"/api/v1/" + long,
+		} {
+			res := api.do(t, "GET", path, nil, nil)
+			if res.status != http.StatusNotFound || len(res.body) > 400 || strings.ContainsRune(string(res.body), '\u202e') {
+				t.Errorf("GET %.60s: %d, %d bytes: %.200s", path, res.status, len(res.body), res.body)
+			}
+		}
+		res := api.do(t, "GET", "/api/v1/runs/"+url.PathEscape("run\u202e42"), nil, nil)
+		if msg := res.apiError(t).Message; msg != `No CI run "run\u202e42" is recorded.` {
+			t.Errorf("message %q", msg)
+		}
+
+		// A run recorded before such ids were refused stays readable.
+		old := ledger.Build{NewBuild: newBuildFromAPI(apitypes.NewBuild{Project: "web", Image: webImage, Digest: "sha256:" + strings.Repeat("a1", 32),
+			Tags: []string{"main"}, SizeBytes: 1, Platform: "linux/amd64", GitSha: "3f2c1ab", NxHash: "1", Outcome: "built",
+			CiRunId: ptr("old\u202erun")}), RecordedAt: t0}
+		if _, err := api.store.AddBuild(context.Background(), old); err != nil {
+			t.Fatal(err)
+		}
+		if res := api.do(t, "GET", "/api/v1/runs/"+url.PathEscape("old\u202erun"), nil, nil); res.status != 200 {
+			t.Errorf("older run: %d %s", res.status, res.body)
 		}
 	})
 }

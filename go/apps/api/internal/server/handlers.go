@@ -152,8 +152,14 @@ func (s *Server) handleListRuns(w http.ResponseWriter, r *http.Request) {
 // handleGetRun answers one CI run with its builds.
 func (s *Server) handleGetRun(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("runId")
+	notFound := httpx.NewError(http.StatusNotFound, httpx.CodeNotFound, fmt.Sprintf("No CI run %s is recorded.", httpx.Quote(id)))
+	if !ledger.PossibleCIRunID(id) {
+		// Such an id cannot have been recorded: no query for it.
+		httpx.WriteError(w, notFound)
+		return
+	}
 	run, err := s.store.Run(r.Context(), id)
-	if s.storeError(w, r, err, httpx.NewError(http.StatusNotFound, httpx.CodeNotFound, fmt.Sprintf("No CI run %q is recorded.", id))) {
+	if s.storeError(w, r, err, notFound) {
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, runToAPI(run))
@@ -171,7 +177,7 @@ func (s *Server) knownImageName(w http.ResponseWriter, image string) bool {
 
 // imageNotFound is the 404 for an image without builds.
 func imageNotFound(image string) *httpx.Error {
-	return httpx.NewError(http.StatusNotFound, httpx.CodeNotFound, fmt.Sprintf("No builds are recorded for image %q.", image))
+	return httpx.NewError(http.StatusNotFound, httpx.CodeNotFound, fmt.Sprintf("No builds are recorded for image %s.", httpx.Quote(image)))
 }
 
 // storeError answers a store error, if any, and reports whether it did:
