@@ -115,14 +115,16 @@ func openStore(ctx, bgCtx context.Context, background *sync.WaitGroup, cfg confi
 			SecretKey:    cfg.S3.SecretKey,
 			SessionToken: cfg.S3.SessionToken,
 			SpoolDir:     cfg.S3.SpoolDir,
+			MinFreeBytes: cfg.MinFreeBytes,
 			Logger:       logger,
 		})
 	default:
 		fsStore, err := fsstore.Open(fsstore.Options{
-			Dir:      cfg.FS.Dir,
-			MaxBytes: cfg.FS.MaxBytes,
-			MaxAge:   cfg.FS.MaxAge,
-			Logger:   logger,
+			Dir:          cfg.FS.Dir,
+			MaxBytes:     cfg.FS.MaxBytes,
+			MaxAge:       cfg.FS.MaxAge,
+			MinFreeBytes: cfg.MinFreeBytes,
+			Logger:       logger,
 		})
 		if err != nil {
 			return nil, err
@@ -149,6 +151,7 @@ Configured by environment variables:
   %s (default false): GET without a token
   At least one token is required unless anonymous reads are allowed.
   %s (default %d; units such as 512MiB accepted)
+  %s (default %d): below this much free space GET /readyz answers 503
   %s: fs (default) or s3
   fs: %s (default %q), %s (default %d), %s (default %s), %s (default %s)
   s3: %s, %s, %s, %s,
@@ -162,6 +165,7 @@ Configured by environment variables:
 		config.EnvWriteTokens, config.EnvWriteTokensFile,
 		config.EnvAllowAnonymousRead,
 		config.EnvMaxEntryBytes, config.DefaultMaxEntryBytes,
+		config.EnvMinFreeBytes, config.DefaultMinFreeBytes,
 		config.EnvStore,
 		config.EnvDir, config.DefaultDir, config.EnvMaxBytes, config.DefaultMaxBytes,
 		config.EnvMaxAge, config.DefaultMaxAge, config.EnvEvictInterval, config.DefaultEvictInterval,

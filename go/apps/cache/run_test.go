@@ -105,6 +105,9 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	if status != 200 || string(body) != "ok\n" || header.Get("Content-Type") != "text/plain" {
 		t.Fatalf("healthz %d %q", status, body)
 	}
+	if status, _, body := request(t, "GET", inst.Base+"/readyz", "", nil); status != 200 || string(body) != "ready\n" {
+		t.Fatalf("readyz %d %q", status, body)
+	}
 	exercise(t, inst, "10292076446133652019")
 	status, _, body = request(t, "GET", inst.Base+"/metrics", "", nil)
 	for _, want := range []string{
@@ -140,6 +143,26 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	}
 	if err := inst2.Stop(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRunNotReady: with less free space than CACHE_MIN_FREE_BYTES the
+// server runs (/healthz 200) but is not ready (/readyz 503, with why).
+func TestRunNotReady(t *testing.T) {
+	inst := testkit.Start(t, run, []string{"cache"}, map[string]string{
+		"CACHE_ADDR": "127.0.0.1:0", "CACHE_DIR": filepath.Join(t.TempDir(), "cache"), "CACHE_WRITE_TOKENS": "writer",
+		"CACHE_MIN_FREE_BYTES": "1000000TiB",
+	})
+	if status, _, _ := request(t, "GET", inst.Base+"/healthz", "", nil); status != 200 {
+		t.Fatalf("healthz %d", status)
+	}
+	status, _, body := request(t, "GET", inst.Base+"/readyz", "", nil)
+	if status != 503 || !strings.Contains(string(body), "less than the 976.6 PiB required (CACHE_MIN_FREE_BYTES)") {
+		t.Fatalf("readyz %d %q", status, body)
+	}
+	inst.StopCleanly()
+	if len(inst.Logs.Records("cache store not ready: uploads will fail")) != 1 {
+		t.Fatalf("not logged:\n%s", inst.Logs)
 	}
 }
 

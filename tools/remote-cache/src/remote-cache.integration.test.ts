@@ -239,10 +239,10 @@ describe.skipIf(!dockerAvailable() || !goAvailable())('remote cache end to end',
       });
       expect(r.timedOut).toBe(false);
       expect(r.status).toBe(0);
-      expect(r.output).toContain(`remote cache ${hanging.url} is unreachable (no answer from /healthz within 2000 ms); running without it`);
+      expect(r.output).toContain(`remote cache ${hanging.url} is unreachable (no answer from /readyz within 2000 ms); running without it`);
       // Done from clone B's local cache (filled by the remote hit above), or built; either way web:docker-build completed.
       expect([...cachedProjects(r.output), ...ranProjects(r.output)]).toEqual(['web']);
-      expect(hanging.requests).toEqual(['GET /healthz']);
+      expect(hanging.requests).toEqual(['GET /readyz']);
     } finally {
       await hanging.close();
     }

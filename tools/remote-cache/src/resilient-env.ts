@@ -11,9 +11,10 @@ export interface CacheDecision {
 }
 
 /**
- * Keeps the self-hosted remote cache when its server answers /healthz in
- * time, and drops it otherwise: Nx 23.2.1 fails the run when the server is
- * down or answers 5xx, and waits without a timeout when it does not answer
+ * Keeps the self-hosted remote cache when its server says in time that it
+ * can store entries (/readyz, see probeHealth), and drops it otherwise: Nx
+ * 23.2.1 fails the run when the server is down or answers 5xx (a failed
+ * upload included), and waits without a timeout when it does not answer
  * (see README.md). Without NX_SELF_HOSTED_REMOTE_CACHE_SERVER, env is kept
  * as it is and nothing is probed. Throws only on an invalid probe timeout.
  */
@@ -27,7 +28,7 @@ export async function resilientEnv(
   if (result.healthy) return { env, probe: result };
   return {
     env: withoutRemoteCache(env),
-    warning: `remote cache ${displayUrl(server)} is unreachable (${result.reason}); running without it`,
+    warning: `remote cache ${displayUrl(server)} is ${result.status === undefined ? 'unreachable' : 'not ready'} (${result.reason}); running without it`,
     probe: result,
   };
 }

@@ -1,16 +1,19 @@
 // The wrapper as a process: exit codes, environment, warning; then real Nx
 // runs in a scratch workspace, with and without it, against servers that fail.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nestedNxEnv } from '@slipway/testing/src/nx-runner';
 import { commandOf } from './with-remote-cache';
+import { buildCacheServer, startCacheServer } from '../testing/cache-server';
+import { goAvailable } from '../testing/prerequisites';
 import { run, workspaceRoot, wrapperCommand } from '../testing/run';
 import { scratchWorkspace, type ScratchWorkspace } from '../testing/scratch-workspace';
 import { closedPort, startHangingServer, startMemoryCacheServer, startStatusServer, type TestServer } from '../testing/servers';
 
 const SERVER = 'NX_SELF_HOSTED_REMOTE_CACHE_SERVER';
 const TOKEN = 'NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN';
-const WARNING = /with-remote-cache: warning: remote cache http:\/\/127\.0\.0\.1:\d+ is unreachable \((.+)\); running without it/;
+const WARNING = /with-remote-cache: warning: remote cache http:\/\/127\.0\.0\.1:\d+ is (?:unreachable|not ready) \((.+)\); running without it/;
 
 /** The environment of this test process without the outer Nx task's NX_* and CI annotations. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -61,13 +64,13 @@ describe('with-remote-cache as a process', () => {
     const r = await wrap(['--', ...printEnv], { [SERVER]: s.url, [TOKEN]: 't0k', NX_NO_CLOUD: 'false' });
     expect(r.status).toBe(7);
     expect(r.output.trim()).toBe(`server=${s.url} token=t0k nocloud=false`);
-    expect(s.requests).toEqual(['GET /healthz']);
+    expect(s.requests).toEqual(['GET /readyz']);
   });
 
   it.each([
     ['a closed port', async () => `http://127.0.0.1:${await closedPort()}`, /^connection refused \(ECONNREFUSED\)$/],
-    ['a 503', async () => (await keep(startStatusServer(503))).url, /^\/healthz answered 503 Service Unavailable$/],
-    ['a hanging server', async () => (await keep(startHangingServer())).url, /^no answer from \/healthz within 500 ms$/],
+    ['a 503', async () => (await keep(startStatusServer(503))).url, /^\/readyz answered 503 Service Unavailable: status 503$/],
+    ['a hanging server', async () => (await keep(startHangingServer())).url, /^no answer from \/readyz within 500 ms$/],
   ])('with %s, warns and runs the command without the remote cache', async (_name, url, reason) => {
     const r = await wrap(['--', ...printEnv], { [SERVER]: await url(), [TOKEN]: 't0k', NX_NO_CLOUD: 'false', SLIPWAY_CACHE_PROBE_TIMEOUT_MS: '500' });
     expect(r.status).toBe(7);
@@ -162,11 +165,11 @@ describe('real Nx runs in a scratch workspace', () => {
     const r = await nx({ [SERVER]: s.url, SLIPWAY_CACHE_PROBE_TIMEOUT_MS: '1000' }, { wrapped: true, timeoutMs: 90_000 });
     expect(r.timedOut).toBe(false);
     expect(r.status).toBe(0);
-    expect(WARNING.exec(r.output)?.[1]).toBe('no answer from /healthz within 1000 ms');
+    expect(WARNING.exec(r.output)?.[1]).toBe('no answer from /readyz within 1000 ms');
     expect(r.output).toContain('Successfully ran target work for project a');
     expect(wrote()).toBe(true);
     // Nx never talked to the server: only the probe did.
-    expect(s.requests).toEqual(['GET /healthz']);
+    expect(s.requests).toEqual(['GET /readyz']);
   });
 
   it('through the wrapper, a closed port or a 503 no longer fails the run', async () => {
@@ -178,7 +181,7 @@ describe('real Nx runs in a scratch workspace', () => {
       expect(r.output).toMatch(WARNING);
       expect(wrote()).toBe(true);
     }
-    expect(s503.requests).toEqual(['GET /healthz']);
+    expect(s503.requests).toEqual(['GET /readyz']);
   });
 
   it('through the wrapper, a healthy server is used: the entry is uploaded, then served to a clean local cache', async () => {
@@ -187,7 +190,7 @@ describe('real Nx runs in a scratch workspace', () => {
     const first = await nx(env, { wrapped: true, salt: 'healthy-server' });
     expect(first.status).toBe(0);
     expect(first.output).not.toMatch(WARNING);
-    expect(s.requests).toEqual(['GET /healthz', expect.stringMatching(/^GET \/v1\/cache\/\d+$/), expect.stringMatching(/^PUT \/v1\/cache\/\d+$/)]);
+    expect(s.requests).toEqual(['GET /readyz', expect.stringMatching(/^GET \/v1\/cache\/\d+$/), expect.stringMatching(/^PUT \/v1\/cache\/\d+$/)]);
     expect(s.entries.size).toBe(1);
 
     rmSync(join(ws.root, '.nx'), { recursive: true, force: true }); // an empty local cache
@@ -195,5 +198,44 @@ describe('real Nx runs in a scratch workspace', () => {
     expect(second.status).toBe(0);
     expect(second.output).toMatch(/> nx run a:work +\[remote cache\]/);
     expect(readFileSync(ws.output, 'utf8')).toBe('healthy-server');
+  });
+});
+
+describe.skipIf(!goAvailable())("with-remote-cache against Slipway's cache server", () => {
+  let binDir = '';
+  let bin = '';
+  beforeAll(() => {
+    binDir = mkdtempSync(join(tmpdir(), 'slipway-wrapper-cache-'));
+    bin = buildCacheServer(binDir);
+  }, 300_000);
+  afterAll(() => rmSync(binDir, { recursive: true, force: true }));
+
+  const wrap = (command: string[], env: Record<string, string>) =>
+    run([...wrapperCommand, ...command], { cwd: workspaceRoot, env: cleanEnv(env), timeoutMs: 30_000 });
+
+  it('a server whose store cannot take a write (less free space than CACHE_MIN_FREE_BYTES) is not used', async () => {
+    const s = await startCacheServer(bin, { CACHE_WRITE_TOKENS: 'w', CACHE_MIN_FREE_BYTES: '1000000TiB' });
+    try {
+      const r = await wrap(['--', ...printEnv], { [SERVER]: s.url, [TOKEN]: 'w', NX_NO_CLOUD: 'false' });
+      expect(r.status).toBe(7);
+      expect(r.output).toContain(`remote cache ${s.url} is not ready (`);
+      expect(WARNING.exec(r.output)?.[1]).toMatch(
+        /^\/readyz answered 503 Service Unavailable: not ready: the cache directory has [\d.]+ [KMGTP]?i?B free, less than the 976\.6 PiB required \(CACHE_MIN_FREE_BYTES\)$/,
+      );
+      expect(r.output).toContain('server=unset token=unset nocloud=true');
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('a ready server is used', async () => {
+    const s = await startCacheServer(bin, { CACHE_WRITE_TOKENS: 'w', CACHE_MIN_FREE_BYTES: '1MiB' });
+    try {
+      const r = await wrap(['--', ...printEnv], { [SERVER]: s.url, [TOKEN]: 'w', NX_NO_CLOUD: 'false' });
+      expect(r.status).toBe(7);
+      expect(r.output.trim()).toBe(`server=${s.url} token=w nocloud=false`);
+    } finally {
+      await s.stop();
+    }
   });
 });

@@ -72,8 +72,8 @@ export function startStatusServer(status: number): Promise<TestServer> {
 }
 
 /**
- * A minimal in-memory server of Nx's self-hosted cache contract: /healthz 200,
- * GET 200 or 404, PUT 200 or 409.
+ * A minimal in-memory server of Nx's self-hosted cache contract: /readyz and
+ * /healthz 200, GET 200 or 404, PUT 200 or 409.
  */
 export function startMemoryCacheServer(): Promise<TestServer & { entries: Map<string, Buffer> }> {
   const entries = new Map<string, Buffer>();
@@ -82,6 +82,7 @@ export function startMemoryCacheServer(): Promise<TestServer & { entries: Map<st
       res.writeHead(status, { 'Content-Type': 'text/plain' });
       res.end(`${msg}\n`);
     };
+    if (req.url === '/readyz') return text(200, 'ready');
     if (req.url === '/healthz') return text(200, 'ok');
     const hash = /^\/v1\/cache\/([A-Za-z0-9]+)$/.exec(req.url ?? '')?.[1];
     if (!hash) return text(404, 'not found');

@@ -25,6 +25,7 @@ const (
 	EnvAllowAnonymousRead = "CACHE_ALLOW_ANONYMOUS_READ"
 	EnvMaxEntryBytes      = "CACHE_MAX_ENTRY_BYTES"
 	EnvStore              = "CACHE_STORE"
+	EnvMinFreeBytes       = "CACHE_MIN_FREE_BYTES"
 
 	EnvDir           = "CACHE_DIR"
 	EnvMaxBytes      = "CACHE_MAX_BYTES"
@@ -65,6 +66,7 @@ const (
 	DefaultStallTimeout    = time.Minute
 	DefaultMaxEntryBytes   = 2 << 30
 	DefaultStore           = StoreFS
+	DefaultMinFreeBytes    = 1 << 30
 	DefaultDir             = "./data/cache"
 	DefaultMaxBytes        = 10 << 30
 	DefaultMaxAge          = 7 * 24 * time.Hour
@@ -97,6 +99,11 @@ type Config struct {
 	AllowAnonymousRead bool
 	// MaxEntryBytes caps one entry (CACHE_MAX_ENTRY_BYTES).
 	MaxEntryBytes int64
+
+	// MinFreeBytes is the free space, in the cache directory or the S3
+	// spool directory, below which GET /readyz answers 503
+	// (CACHE_MIN_FREE_BYTES; 0: no minimum).
+	MinFreeBytes int64
 
 	// Store is "fs" or "s3" (CACHE_STORE).
 	Store string
@@ -154,6 +161,7 @@ func Load(getenv func(string) string) (Config, error) {
 		WriteTokens:        append(env.List(EnvWriteTokens, nil), env.FileLines(EnvWriteTokensFile)...),
 		AllowAnonymousRead: env.Bool(EnvAllowAnonymousRead, false),
 		MaxEntryBytes:      env.Bytes(EnvMaxEntryBytes, DefaultMaxEntryBytes),
+		MinFreeBytes:       env.Bytes(EnvMinFreeBytes, DefaultMinFreeBytes),
 		Store:              strings.ToLower(env.String(EnvStore, DefaultStore)),
 		FS: FS{
 			Dir:           env.String(EnvDir, DefaultDir),
@@ -191,6 +199,9 @@ func Load(getenv func(string) string) (Config, error) {
 	positive(EnvStallTimeout, c.StallTimeout)
 	if c.MaxEntryBytes <= 0 {
 		env.Fail(EnvMaxEntryBytes, fmt.Sprint(c.MaxEntryBytes), "must be greater than 0")
+	}
+	if c.MinFreeBytes < 0 {
+		env.Fail(EnvMinFreeBytes, fmt.Sprint(c.MinFreeBytes), "must be 0 (no minimum) or more")
 	}
 	if _, err := logging.ParseLevel(c.LogLevel); err != nil {
 		env.Fail(EnvLogLevel, c.LogLevel, "must be debug, info, warn or error")
@@ -239,6 +250,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("writeTokens", len(c.WriteTokens)),
 		slog.Bool("allowAnonymousRead", c.AllowAnonymousRead),
 		slog.Int64("maxEntryBytes", c.MaxEntryBytes),
+		slog.Int64("minFreeBytes", c.MinFreeBytes),
 		slog.String("store", c.Store),
 	}
 	switch c.Store {

@@ -37,7 +37,7 @@ func TestLoad(t *testing.T) {
 			if c.Addr != want.Addr || c.LogLevel != want.LogLevel || c.ShutdownTimeout != want.ShutdownTimeout ||
 				c.StallTimeout != want.StallTimeout || !slices.Equal(c.WriteTokens, want.WriteTokens) ||
 				len(c.ReadTokens) != 0 || c.MaxEntryBytes != want.MaxEntryBytes || c.Store != want.Store ||
-				c.FS != want.FS || c.AllowAnonymousRead {
+				c.FS != want.FS || c.AllowAnonymousRead || c.MinFreeBytes != 1<<30 {
 				t.Fatalf("got %+v\nwant %+v", c, want)
 			}
 		}},
@@ -71,8 +71,8 @@ func TestLoad(t *testing.T) {
 				t.Fatalf("%+v", c)
 			}
 		}},
-		{name: "limits off", env: map[string]string{EnvWriteTokens: "w", EnvMaxBytes: "0", EnvMaxAge: "0s"}, check: func(t *testing.T, c Config) {
-			if c.FS.MaxBytes != 0 || c.FS.MaxAge != 0 {
+		{name: "limits off", env: map[string]string{EnvWriteTokens: "w", EnvMaxBytes: "0", EnvMaxAge: "0s", EnvMinFreeBytes: "0"}, check: func(t *testing.T, c Config) {
+			if c.FS.MaxBytes != 0 || c.FS.MaxAge != 0 || c.MinFreeBytes != 0 {
 				t.Fatalf("%+v", c.FS)
 			}
 		}},

@@ -9,8 +9,9 @@ import (
 	"slipway/libs/httpx"
 )
 
-// handleHealthz answers 200 "ok" without authentication, for the
-// container's HEALTHCHECK and load balancers.
+// handleHealthz answers 200 "ok" without authentication while the process
+// serves: the liveness check of the image's HEALTHCHECK. Whether the store
+// can take a write is /readyz's question (ready.go).
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteText(w, http.StatusOK, "ok")
 }

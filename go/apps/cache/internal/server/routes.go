@@ -16,6 +16,7 @@ const cachePrefix = "/v1/cache/"
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
+	mux.HandleFunc("GET /readyz", s.handleReadyz)
 	mux.HandleFunc("GET /metrics", s.handleMetrics)
 
 	// /v1/cache/{hash} bypasses the ServeMux on purpose: the mux would

@@ -1,6 +1,6 @@
 // Package server is the remote cache's HTTP layer: Nx's self-hosted cache
-// contract on /v1/cache/{hash} (see contract.go), plus /healthz and
-// /metrics.
+// contract on /v1/cache/{hash} (see contract.go), plus /healthz,
+// /readyz and /metrics.
 package server
 
 import (
@@ -45,6 +45,8 @@ type Server struct {
 	handler http.Handler
 	// inflight counts requests in their handlers, for WaitIdle.
 	inflight sync.WaitGroup
+	// readiness caches the last readiness check (ready.go).
+	readiness readiness
 }
 
 // New returns a Server that keeps entries in st, logs to logger, lets

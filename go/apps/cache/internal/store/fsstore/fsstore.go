@@ -50,6 +50,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock for last-use times and eviction; time.Now if nil.
 	Now func() time.Time
+	// MinFreeBytes is the free space below which Ready reports the store
+	// not ready; 0 means no minimum.
+	MinFreeBytes int64
 }
 
 // Store is a store.Store on the local file system. Create it with Open.
@@ -57,6 +60,7 @@ type Store struct {
 	dir, tmp string
 	maxBytes int64
 	maxAge   time.Duration
+	minFree  int64
 	log      *slog.Logger
 	now      func() time.Time
 
@@ -69,8 +73,9 @@ type Store struct {
 }
 
 var (
-	_ store.Store         = (*Store)(nil)
-	_ store.StatsReporter = (*Store)(nil)
+	_ store.Store            = (*Store)(nil)
+	_ store.StatsReporter    = (*Store)(nil)
+	_ store.ReadinessChecker = (*Store)(nil)
 )
 
 // Open prepares dir (creating it if needed), removes stale temporary
@@ -90,6 +95,7 @@ func Open(opts Options) (*Store, error) {
 		tmp:      filepath.Join(opts.Dir, tmpDirName),
 		maxBytes: opts.MaxBytes,
 		maxAge:   opts.MaxAge,
+		minFree:  opts.MinFreeBytes,
 		log:      opts.Logger,
 		now:      opts.Now,
 		kick:     make(chan struct{}, 1),
@@ -101,6 +107,13 @@ func Open(opts Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// Ready implements store.ReadinessChecker: the directory has the free
+// space required, and a file can be written and synced in .tmp and linked
+// into the directory, as a Put does.
+func (s *Store) Ready(context.Context) error {
+	return store.ProbeDir(s.tmp, s.dir, "the cache directory", s.minFree)
 }
 
 // Dir returns the cache directory.

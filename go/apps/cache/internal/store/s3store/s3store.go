@@ -91,6 +91,9 @@ type Options struct {
 	// SpoolDir holds temporary copies of entries in transit; os.TempDir()
 	// when empty. It needs room for the uploads and downloads in flight.
 	SpoolDir string
+	// MinFreeBytes is the free space of SpoolDir below which Ready
+	// reports the store not ready; 0 means no minimum.
+	MinFreeBytes int64
 	// Logger receives corruption reports.
 	Logger *slog.Logger
 	// Transport overrides the HTTP transport (tests).
@@ -100,18 +103,20 @@ type Options struct {
 // Store is a store.Store on S3-compatible object storage. Create it with
 // Open.
 type Store struct {
-	client *minio.Client
-	bucket string
-	prefix string
-	spool  string
-	log    *slog.Logger
+	client  *minio.Client
+	bucket  string
+	prefix  string
+	spool   string
+	minFree int64
+	log     *slog.Logger
 
 	corrupt atomic.Int64
 }
 
 var (
-	_ store.Store         = (*Store)(nil)
-	_ store.StatsReporter = (*Store)(nil)
+	_ store.Store            = (*Store)(nil)
+	_ store.StatsReporter    = (*Store)(nil)
+	_ store.ReadinessChecker = (*Store)(nil)
 )
 
 // Open connects to the endpoint and checks that the bucket exists.
@@ -153,11 +158,12 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("s3store: bucket %q does not exist at %s", opts.Bucket, host)
 	}
 	return &Store{
-		client: client,
-		bucket: opts.Bucket,
-		prefix: opts.Prefix,
-		spool:  opts.SpoolDir,
-		log:    opts.Logger,
+		client:  client,
+		bucket:  opts.Bucket,
+		prefix:  opts.Prefix,
+		spool:   opts.SpoolDir,
+		minFree: opts.MinFreeBytes,
+		log:     opts.Logger,
 	}, nil
 }
 
@@ -180,6 +186,36 @@ func parseEndpoint(endpoint string, insecure bool) (string, bool, error) {
 // and sizes would need a listing.
 func (s *Store) Stats() store.Stats {
 	return store.Stats{Entries: -1, Bytes: -1, Corrupt: s.corrupt.Load()}
+}
+
+// Ready implements store.ReadinessChecker: the bucket answers (a HEAD of
+// the bucket with the store's credentials), and the spool directory, where
+// every upload goes first, has the free space required and takes a write.
+func (s *Store) Ready(ctx context.Context) error {
+	if err := store.ProbeDir(s.spool, "", "the spool directory", s.minFree); err != nil {
+		return err
+	}
+	ok, err := s.client.BucketExists(ctx, s.bucket)
+	if err != nil {
+		s.log.Warn("bucket probe failed", slog.String("bucket", s.bucket), slog.Any("err", err))
+		return fmt.Errorf("%w: the bucket does not answer (%s)", store.ErrNotReady, bucketErrorText(err))
+	}
+	if !ok {
+		return fmt.Errorf("%w: the bucket does not exist", store.ErrNotReady)
+	}
+	return nil
+}
+
+// bucketErrorText names a failed bucket probe without secrets: the S3
+// error code when there is one, else whether it timed out.
+func bucketErrorText(err error) string {
+	if code := minio.ToErrorResponse(err).Code; code != "" {
+		return code
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "timed out"
+	}
+	return "no answer"
 }
 
 // key returns the object key of a validated hash.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"slipway/apps/cache/internal/store"
 	"slipway/apps/cache/internal/store/storetest"
@@ -218,5 +219,34 @@ func TestParseEndpoint(t *testing.T) {
 		if (err != nil) != tt.wantErr || host != tt.wantHost || secure != tt.wantSecure {
 			t.Errorf("parseEndpoint(%q, %v) = %q, %v, %v", tt.endpoint, tt.insecure, host, secure, err)
 		}
+	}
+}
+
+// TestReady: the bucket answers and the spool directory takes a write;
+// a read-only spool directory or refused credentials make it not ready.
+func TestReady(t *testing.T) {
+	s, opts, _ := openTestStore(t)
+	ctx := context.Background()
+	if err := s.Ready(ctx); err != nil {
+		t.Fatalf("Ready: %v", err)
+	}
+
+	bad, err := minio.New(strings.TrimPrefix(opts.Endpoint, "http://"), &minio.Options{
+		Creds: credentials.NewStaticV4(opts.AccessKey, "wrong-secret", ""), Region: opts.Region,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := *s
+	refused.client = bad
+	err = refused.Ready(ctx)
+	if !errors.Is(err, store.ErrNotReady) || err.Error() != "not ready: the bucket does not answer (SignatureDoesNotMatch)" {
+		t.Fatalf("Ready with a wrong secret: %v", err)
+	}
+
+	storetest.ReadOnly(t, opts.SpoolDir)
+	err = s.Ready(ctx)
+	if !errors.Is(err, store.ErrNotReady) || !strings.HasPrefix(err.Error(), "not ready: cannot create a file in the spool directory (") {
+		t.Fatalf("Ready with a read-only spool directory: %v", err)
 	}
 }
