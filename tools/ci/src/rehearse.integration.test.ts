@@ -3,13 +3,16 @@
 // each matrix entry in its own fresh clone, then the summary — sharing only
 // what real jobs share: the remote cache server (go/apps/cache, read-write
 // token for main, read-only for pull requests), the registry (127.0.0.1:5000,
-// from tools/image-harness) and the ledger (go/apps/api on SQLite).
+// from tools/image-harness) and the ledger (go/apps/api on SQLite). Every job
+// gets a RUNNER_TEMP of its own, emptied when it ends, and Nx's local cache is
+// wherever the workflow puts it; all jobs run as one user on one machine, as on
+// a self-hosted runner.
 //   npx nx run ci:rehearse
 // The affected lint/test/typecheck step is not rehearsed (it is `nx affected`,
 // which the plan's own affected query exercises, and would rerun every suite).
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Build } from '@slipway/api-contract';
 import type { PublishRecord } from '@slipway/images/src/publish/record';
@@ -18,7 +21,18 @@ import { goAvailable } from '@slipway/testing/src/go-available';
 import { buildGoService, startGoService, type GoService } from '@slipway/testing/src/go-service';
 import { cachedProjects, ranProjects } from '@slipway/testing/src/nx-runner';
 import { copyWorkspace, workspaceRoot, type WorkspaceCopy } from '@slipway/testing/src/workspace-copy';
-import { checkout, checkoutAgain, cleanEnv, collectArtifact, githubEnv, runStep, type GithubEvent, type StepRun } from './rehearsal/github-run';
+import {
+  checkout,
+  checkoutAgain,
+  cleanEnv,
+  collectArtifact,
+  githubEnv,
+  localCacheEntries,
+  runnerTemp,
+  runStep,
+  type GithubEvent,
+  type StepRun,
+} from './rehearsal/github-run';
 import { loadWorkflow, type Workflow } from './rehearsal/workflow';
 import { readRecords } from './summary';
 
@@ -40,6 +54,8 @@ interface RunResult {
   checkouts: Record<string, string>;
   /** The publish records the images jobs uploaded, by project. */
   records: Record<string, PublishRecord>;
+  /** The local Nx cache entries each images job had when it ended (then its RUNNER_TEMP was emptied), by project. */
+  localEntries: Record<string, string[]>;
   summary: StepRun;
 }
 
@@ -71,6 +87,18 @@ async function manifestDigest(ref: string): Promise<string> {
   return res.headers.get('docker-content-digest') ?? `missing (${res.status})`;
 }
 
+/** The per-user local caches Nx 23 shares between checkouts of one repository (~/.nx/<workspace id>/cache) that hold this hash. */
+function sharedLocalCachesWith(hash: string): string[] {
+  const root = join(homedir(), '.nx');
+  let ids: string[] = [];
+  try {
+    ids = readdirSync(root);
+  } catch {
+    return [];
+  }
+  return ids.map((id) => join(root, id, 'cache')).filter((dir) => localCacheEntries(dir).includes(hash));
+}
+
 describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehearsal', () => {
   let wf: Workflow;
   let bin = '';
@@ -99,20 +127,23 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     // A re-run keeps the shas its first attempt had.
     const base =
       rerunOf?.base ?? (event.kind === 'push' ? lastGreenMain || origin.git('rev-parse', `${event.sha}~1`) : origin.git('merge-base', 'main', event.sha));
-    // The plan (and summary) checkout is kept from run to run, so Nx's graph cache stays warm;
-    // every images job below gets a fresh clone.
+    // The plan (and summary) checkout is kept from run to run, which saves a clone (Nx's
+    // workspace data is in each job's RUNNER_TEMP); every images job below gets a fresh clone.
     if (planCo) checkoutAgain(planCo.root, event);
     else {
       planCo = checkout(origin.root, event, 'slipway-rehearsal-plan-');
       removers.push(planCo.remove);
     }
-    const plan = runStep(wf, 'plan', 'plan', { cwd: planCo.root, event, values: {}, jobEnv: { NX_BASE: base, NX_HEAD: event.sha } });
+    const planTemp = runnerTemp('slipway-rehearsal-plan-temp-');
+    const plan = runStep(wf, 'plan', 'plan', { cwd: planCo.root, event, runnerTemp: planTemp.dir, values: {}, jobEnv: { NX_BASE: base, NX_HEAD: event.sha } });
+    planTemp.end();
     if (plan.status !== 0) throw new Error(`plan failed:\n${plan.output.slice(-4000)}`);
     const matrix = (JSON.parse(plan.outputs['matrix'] ?? '') as { include: { project: string }[] }).include.map((e) => e.project);
     // download-artifact's path in the summary job (which runs in the plan checkout here).
     const artifacts = join(planCo.root, 'artifacts');
     const entries: Record<string, StepRun> = {};
     const checkouts: Record<string, string> = {};
+    const localEntries: Record<string, string[]> = {};
     // The images job's `if`: no affected image, no job.
     if (plan.outputs['has-images'] === 'true') {
       for (const project of matrix) {
@@ -120,9 +151,11 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
         removers.push(co.remove);
         checkouts[project] = co.root;
         const isMain = event.kind === 'push' && event.branch === 'main';
+        const temp = runnerTemp(`slipway-rehearsal-${project}-temp-`);
         entries[project] = runStep(wf, 'images', 'publish', {
           cwd: co.root,
           event,
+          runnerTemp: temp.dir,
           values: {
             PROJECT: project,
             SLIPWAY_IMAGE_MODE: 'push',
@@ -135,6 +168,8 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
           },
         });
         const entry = entries[project];
+        localEntries[project] = entry?.nxCacheDirectory ? localCacheEntries(entry.nxCacheDirectory) : [];
+        temp.end();
         if (entry?.status !== 0) throw new Error(`images (${project}) failed:\n${entry?.output.slice(-6000)}`);
         collectArtifact(co.root, project, artifacts);
         timings.push(`  ${event.kind} ${event.sha.slice(0, 7)} images(${project}): ${(entry.ms / 1000).toFixed(1)} s`);
@@ -142,12 +177,14 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     }
     // The summary step's PLANNED: the plan's projects, or [] when the images job was skipped.
     const planned = Object.keys(entries).length ? (plan.outputs['projects'] ?? '[]') : '[]';
-    const summary = runStep(wf, 'summary', 'summary', { cwd: planCo.root, event, values: { PLANNED: planned } });
+    const summaryTemp = runnerTemp('slipway-rehearsal-summary-temp-');
+    const summary = runStep(wf, 'summary', 'summary', { cwd: planCo.root, event, runnerTemp: summaryTemp.dir, values: { PLANNED: planned } });
+    summaryTemp.end();
     if (summary.status !== 0) throw new Error(`summary failed:\n${summary.output.slice(-4000)}`);
     if (event.kind === 'push' && event.branch === 'main') lastGreenMain = event.sha;
     timings.push(`${event.kind} ${event.sha.slice(0, 7)}: plan ${(plan.ms / 1000).toFixed(1)} s, run ${((Date.now() - t0) / 1000).toFixed(1)} s, matrix [${matrix.join(', ')}]`);
     const records = Object.fromEntries(readRecords(artifacts).map((r) => [r.project, r]));
-    return { base, plan, matrix, entries, checkouts, records, summary };
+    return { base, plan, matrix, entries, checkouts, records, localEntries, summary };
   }
 
   beforeAll(async () => {
@@ -191,8 +228,10 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     expect(record).toMatchObject({ outcome: 'built', gitSha: firstSha, builtFrom: firstSha });
     expect(await manifestDigest(`${API_IMAGE}:${firstSha.slice(0, 7)}`)).toBe(builtDigest);
     expect(await manifestDigest(`${API_IMAGE}:main`)).toBe(builtDigest);
-    // Main wrote its docker-build entry to the shared cache.
+    // Main wrote its docker-build entry to the shared cache; its local one was its job's alone.
     expect(cacheEntries()).toContain(record.nxHash);
+    expect(first.localEntries['api']).toContain(record.nxHash);
+    expect(sharedLocalCachesWith(record.nxHash)).toEqual([]);
     const builds = await ledgerBuilds();
     expect(builds.map((b) => [b.outcome, b.gitSha, b.digest, b.ciRunId])).toEqual([['built', firstSha, builtDigest, '1001']]);
     expect(builds[0]?.budgetBytes).toBe(20_000_000);
@@ -271,6 +310,37 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     expect(await manifestDigest(`${API_IMAGE}@${record?.digest}`)).toBe(record?.digest);
     expect(await manifestDigest(`${API_IMAGE}:${firstSha.slice(0, 7)}`)).toBe(record?.digest);
     expect((await ledgerBuilds())[0]).toMatchObject({ outcome: 'built', digest: record?.digest, ciRunId: '1001-3' });
+  });
+
+  it('(d) a pull request job, then a main job on the same machine as the same user: main does not take the pull request\'s entry, it builds its own', async () => {
+    const entriesBefore = cacheEntries();
+    origin.git('checkout', '-q', '-b', 'feature/api-change');
+    // A comment: a new docker-build hash, and a quick build (one package recompiles).
+    appendFileSync(join(origin.root, 'go/apps/api/main.go'), '\n// rehearsal: a pull request that changes the image\n');
+    const sha = origin.commit('api: a change from a pull request');
+    origin.git('checkout', '-q', 'main');
+    const pr = workflowRun({ kind: 'pull_request', sha, branch: 'feature/api-change', pr: 8, runId: '1004' });
+    const prOut = pr.entries['api']?.output ?? '';
+    expect(ranProjects(prOut), prOut.slice(-3000)).toEqual(['api']);
+    expect(pr.records['api']).toMatchObject({ outcome: 'built', gitSha: sha, tags: [sha.slice(0, 7), 'pr-8'] });
+    const hash = pr.records['api']?.nxHash ?? '';
+    // The pull request's entry was in its job's local cache, gone with its RUNNER_TEMP; none
+    // in the per-user cache all checkouts would share, none in the remote cache (read-only).
+    expect(pr.localEntries['api']).toContain(hash);
+    expect(sharedLocalCachesWith(hash)).toEqual([]);
+    expect(entriesBefore).not.toContain(hash);
+    expect(cacheEntries()).toEqual(entriesBefore);
+
+    // Merged as it is (fast-forward): main builds the same tree, so the same docker-build task.
+    origin.git('merge', '-q', '--ff-only', 'feature/api-change');
+    const main = workflowRun({ kind: 'push', sha, branch: 'main', runId: '1005' });
+    const mainOut = main.entries['api']?.output ?? '';
+    expect(main.records['api']?.nxHash).toBe(hash);
+    expect(cachedProjects(mainOut), mainOut.slice(-3000)).toEqual([]);
+    expect(ranProjects(mainOut)).toEqual(['api']);
+    expect(main.records['api']).toMatchObject({ outcome: 'built', gitSha: sha, builtFrom: sha, tags: [sha.slice(0, 7), 'main'] });
+    // What main built is what the remote cache now has.
+    expect(cacheEntries()).toContain(hash);
   });
 
 });

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from '@slipway/testing/src/workspace-copy';
 import { parseGithubOutput } from '../plan';
-import { stepById, stepEnv, workflowEnv, type Workflow } from './workflow';
+import { runnerTempValues, stepById, stepEnv, workflowEnv, type Workflow } from './workflow';
 
 /** The GitHub event a rehearsed run stands for. */
 export interface GithubEvent {
@@ -46,20 +46,41 @@ export interface StepRun {
   outputs: Record<string, string>;
   /** What the step wrote to $GITHUB_STEP_SUMMARY. */
   summary: string;
+  /** The NX_CACHE_DIRECTORY the step ran with, if any. */
+  nxCacheDirectory?: string;
   ms: number;
+}
+
+/** One job's RUNNER_TEMP: empty when the job starts, emptied when it ends, as the runner does (also a self-hosted one). */
+export interface RunnerTemp {
+  dir: string;
+  /** The job ended: the runner empties the directory. */
+  end: () => void;
+}
+
+/** A fresh RUNNER_TEMP for one job. */
+export function runnerTemp(prefix: string): RunnerTemp {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, end: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The entries (task hashes) of a local Nx cache directory. */
+export function localCacheEntries(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => /^\d+$/.test(f)).sort() : [];
 }
 
 /**
  * Runs one step's `run:` script as the runner would (bash -eo pipefail, in the
- * checkout), with the workflow's env, GitHub's variables for the event, the
- * step's declared env (values given by the rehearsal, names checked against
- * the workflow), and anything earlier steps exported to the job (jobEnv).
+ * checkout), with the workflow's env, GitHub's variables for the event and the
+ * job's RUNNER_TEMP, the step's declared env (`${{ runner.temp }}` values
+ * evaluated, the others given by the rehearsal, names checked against the
+ * workflow), and anything earlier steps exported to the job (jobEnv).
  */
 export function runStep(
   wf: Workflow,
   job: string,
   id: string,
-  opts: { cwd: string; event: GithubEvent; values: Record<string, string>; jobEnv?: Record<string, string> },
+  opts: { cwd: string; event: GithubEvent; runnerTemp: string; values: Record<string, string>; jobEnv?: Record<string, string> },
 ): StepRun {
   const step = stepById(wf, job, id);
   const files = mkdtempSync(join(tmpdir(), 'slipway-step-'));
@@ -67,18 +88,17 @@ export function runStep(
   const summaryFile = join(files, 'summary');
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...cleanEnv(),
     NX_TUI: 'false',
     FORCE_COLOR: '0',
     ...workflowEnv(wf),
     ...githubEnv(opts.event),
-    // A fresh runner: Nx 23 otherwise shares one local cache between checkouts of the same
-    // repository (under ~/.nx, keyed by the remote), which no two GitHub jobs do.
-    NX_CACHE_DIRECTORY: join(opts.cwd, '.nx', 'cache'),
-    NX_WORKSPACE_DATA_DIRECTORY: join(opts.cwd, '.nx', 'workspace-data'),
+    RUNNER_TEMP: opts.runnerTemp,
+    // Nx's local cache comes from the workflow alone (NX_CACHE_DIRECTORY in RUNNER_TEMP): without
+    // it, every clone here would share one under ~/.nx, as jobs on one self-hosted runner would.
     ...(opts.jobEnv ?? {}),
-    ...stepEnv(step, opts.values),
+    ...stepEnv(step, { ...runnerTempValues(step, opts.runnerTemp), ...opts.values }),
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
   };
@@ -95,6 +115,7 @@ export function runStep(
     output: `${r.stdout}\n${r.stderr}`,
     outputs: parseGithubOutput(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
+    nxCacheDirectory: env['NX_CACHE_DIRECTORY'],
     ms: Date.now() - started,
   };
   rmSync(files, { recursive: true, force: true });
@@ -115,8 +136,9 @@ export function checkout(origin: string, event: GithubEvent, prefix: string): { 
 
 /**
  * Moves an existing clone to another event's commit (fetch, checkout, and the
- * untracked files of the last job removed), keeping what git ignores, such as
- * Nx's workspace data: a runner with a warm workspace.
+ * untracked files of the last job removed), keeping what git ignores: a
+ * self-hosted runner's reused workspace. Nx keeps nothing of a job there (the
+ * workflow puts its cache and workspace data in RUNNER_TEMP).
  */
 export function checkoutAgain(root: string, event: GithubEvent): void {
   const git = (...args: string[]) => {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from '@slipway/testing/src/workspace-copy';
-import { loadWorkflow, stepById, stepEnv, workflowEnv, type Workflow } from './workflow';
+import { loadWorkflow, runnerTempValues, stepById, stepEnv, workflowEnv, type Workflow } from './workflow';
 
 const workflowPath = join(workspaceRoot, '.github/workflows/ci.yml');
 const wf: Workflow = loadWorkflow(workflowPath);
@@ -82,9 +82,28 @@ describe('the CI workflow', () => {
     expect(workflowText).toMatch(/image: registry:3\n/);
   });
 
+  it('gives every step that runs Nx a local cache and task database in its job\'s RUNNER_TEMP, which the runner empties', () => {
+    const nxSteps = Object.entries(wf.jobs).flatMap(([job, j]) => j.steps.filter((s) => /\bnx\b|cli\/plan\.ts/.test(s.run ?? '')).map((s) => `${job}/${s.id}`));
+    expect(nxSteps).toEqual(['plan/checks', 'plan/plan', 'images/publish']);
+    for (const id of nxSteps) {
+      const [job, step] = id.split('/') as [string, string];
+      expect(stepById(wf, job, step).env, id).toMatchObject({
+        NX_CACHE_DIRECTORY: '${{ runner.temp }}/nx/cache',
+        NX_WORKSPACE_DATA_DIRECTORY: '${{ runner.temp }}/nx/workspace-data',
+      });
+    }
+  });
+
   it('keeps expressions out of run: scripts (values come in through env:, which also stops script injection)', () => {
     for (const step of allSteps) if (step.run) expect(step.run).not.toContain('${{');
     expect(workflowEnv(wf)).toMatchObject({ NX_DAEMON: 'false' });
+  });
+});
+
+describe('runnerTempValues', () => {
+  it('evaluates the env values under ${{ runner.temp }} for a job, and only those', () => {
+    const step = { id: 'x', run: 'true', env: { A: '${{ runner.temp }}/nx/cache', B: '${{ runner.temp }}', C: '${{ vars.C }}', D: '${{ runner.temp }}/${{ vars.D }}' } };
+    expect(runnerTempValues(step, '/tmp/job')).toEqual({ A: '/tmp/job/nx/cache', B: '/tmp/job' });
   });
 });
 

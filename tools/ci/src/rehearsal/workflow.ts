@@ -54,6 +54,19 @@ export function workflowEnv(wf: Workflow): Record<string, string> {
 }
 
 /**
+ * The step's env values written as `${{ runner.temp }}` or `${{ runner.temp }}/<path>`,
+ * evaluated for a job whose RUNNER_TEMP is temp; the rehearsal gives the other values.
+ */
+export function runnerTempValues(step: WorkflowStep, temp: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(step.env ?? {})) {
+    const m = /^\$\{\{ runner\.temp \}\}(\/[^$]*)?$/.exec(String(v));
+    if (m) values[k] = temp + (m[1] ?? '');
+  }
+  return values;
+}
+
+/**
  * The environment a step runs with in the rehearsal: the step's own `env:`
  * names, each given a value by the rehearsal. A name the step declares that
  * the rehearsal does not give (or the other way round) is an error, so the
