@@ -9,7 +9,7 @@ export interface BuildRequest {
   buildArgs: Record<string, string>;
   dest: ImageDestination;
   metadataFile: string;
-  /** Skip BuildKit's cache (a rebuild forced because a cached image went missing). */
+  /** Skip BuildKit's layer cache (`docker-build --no-cache`). */
   noCache?: boolean;
   /** The buildx builder to run on (named, so the build runs where docker-build said it would). */
   builder?: string;
@@ -24,7 +24,8 @@ export function buildxArgs(req: BuildRequest): string[] {
   if (req.builder) args.push('--builder', req.builder);
   for (const [k, v] of Object.entries(req.buildArgs)) args.push('--build-arg', `${k}=${v}`);
   for (const tag of req.tags) args.push('--tag', `${req.repository}:${tag}`);
-  // One manifest per image (no attestation index), with layer times clamped to the commit time.
+  // One manifest per image (no attestation index). rewrite-timestamp sets the file times in the
+  // layers to SOURCE_DATE_EPOCH, which build-image.ts fixes at 0: same inputs, same digest.
   args.push('--provenance=false', '--sbom=false');
   args.push(
     '--output',

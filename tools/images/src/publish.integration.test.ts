@@ -1,7 +1,7 @@
 // docker-publish as a process: what it refuses, with the fix in the message,
 // before it pushes anything. The paths that push (built, reused, a missing
 // image rebuilt) run against the real registry in the CI rehearsal
-// (tools/ci/src/rehearse.integration.test.ts), which builds the image once for all.
+// (tools/ci/src/rehearse.integration.test.ts), whose api builds serve them all.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,6 @@
 // docker-publish: after docker-build (built or restored from a cache), gives the
-// image this commit's tags in the registry without rebuilding it, and records it.
+// image this commit's tags in the registry without rebuilding it (unless its
+// digest is missing there), and records it.
 //   docker-publish --project api --dockerfile go/Dockerfile.multi-stage --context go --build-arg SERVICE=api [--budget 20MB]
 // Needs SLIPWAY_IMAGE_MODE=push and REGISTRY; LEDGER_URL and LEDGER_TOKEN to record the build.
 import { parseArgs } from 'node:util';

@@ -58,7 +58,7 @@ export async function publishImage(req: PublishRequest, workspaceRoot = process.
     if (got !== meta.digest) throw new Error(`${meta.image}:${tag} points at ${got} after tagging, not ${meta.digest}`);
   }
   const publishMs = Date.now() - started;
-  // A build counts its build time; a reuse (or a rebuild, done inside this step) the time of this step.
+  // A build by docker-build counts its build time and this step; a reuse, or a rebuild (done inside this step), this step alone.
   const durationMs = decision.outcome === 'built' && !rebuilt ? (marker?.durationMs ?? 0) + publishMs : publishMs;
   const allTags = decision.outcome === 'built' ? [...new Set([...meta.tags, ...tags])] : tags;
   log(`${req.project}: ${decision.outcome} (${decision.reason}); ${meta.image}@${meta.digest} tagged ${tags.join(', ')}`);

@@ -9,7 +9,7 @@ export interface PublishRecord {
   project: string;
   image: string;
   digest: string;
-  /** The tags this publish pointed at the digest. */
+  /** The image's tags from this job: those this publish added, and for a build also those docker-build pushed. */
   tags: string[];
   sizeBytes: number;
   sizeKind: ImageMetadata['sizeKind'];
