@@ -112,6 +112,10 @@ func (m *Metrics) WriteText(w io.Writer, version string, stats *store.Stats) err
 			metric("slipway_cache_stored_bytes", "gauge", "Bytes the store's entries take on disk.")
 			fmt.Fprintf(&b, "slipway_cache_stored_bytes %d\n", stats.Bytes)
 		}
+		if stats.TempBytes >= 0 {
+			metric("slipway_cache_temp_bytes", "gauge", "Bytes of uploads in progress on disk; they count against the budget too.")
+			fmt.Fprintf(&b, "slipway_cache_temp_bytes %d\n", stats.TempBytes)
+		}
 		metric("slipway_cache_evictions_total", "counter", "Entries removed by eviction, by reason.")
 		fmt.Fprintf(&b, "slipway_cache_evictions_total{reason=\"age\"} %d\n", stats.EvictedByAge)
 		fmt.Fprintf(&b, "slipway_cache_evictions_total{reason=\"size\"} %d\n", stats.EvictedBySize)

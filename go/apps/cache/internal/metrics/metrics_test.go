@@ -51,10 +51,11 @@ func TestWriteText(t *testing.T) {
 		{
 			name:    "file store gauges",
 			version: "dev",
-			stats:   &store.Stats{Entries: 3, Bytes: 4096, EvictedByAge: 1, EvictedBySize: 2, Corrupt: 1},
+			stats:   &store.Stats{Entries: 3, Bytes: 4096, TempBytes: 512, EvictedByAge: 1, EvictedBySize: 2, Corrupt: 1},
 			want: []string{
 				"# TYPE slipway_cache_entries gauge\nslipway_cache_entries 3\n",
 				"# TYPE slipway_cache_stored_bytes gauge\nslipway_cache_stored_bytes 4096\n",
+				"# TYPE slipway_cache_temp_bytes gauge\nslipway_cache_temp_bytes 512\n",
 				`slipway_cache_evictions_total{reason="age"} 1` + "\n",
 				`slipway_cache_evictions_total{reason="size"} 2` + "\n",
 				"slipway_cache_corrupt_entries_total 1\n",
@@ -63,9 +64,9 @@ func TestWriteText(t *testing.T) {
 		{
 			name:    "object store: sizes unknown",
 			version: "dev",
-			stats:   &store.Stats{Entries: -1, Bytes: -1, Corrupt: 4},
+			stats:   &store.Stats{Entries: -1, Bytes: -1, TempBytes: -1, Corrupt: 4},
 			want:    []string{"slipway_cache_corrupt_entries_total 4\n"},
-			notWant: []string{"slipway_cache_entries", "slipway_cache_stored_bytes"},
+			notWant: []string{"slipway_cache_entries", "slipway_cache_stored_bytes", "slipway_cache_temp_bytes"},
 		},
 		{
 			name:    "label value escaped",

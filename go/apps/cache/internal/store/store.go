@@ -53,6 +53,9 @@ type Stats struct {
 	// Entries and Bytes are the number and total on-disk size of stored
 	// entries (-1 when unknown, as for object storage).
 	Entries, Bytes int64
+	// TempBytes is the size of uploads in progress on local disk, which
+	// count against the file store's budget too (-1 when not tracked).
+	TempBytes int64
 	// EvictedByAge and EvictedBySize count entries removed by eviction
 	// since the store was opened.
 	EvictedByAge, EvictedBySize int64

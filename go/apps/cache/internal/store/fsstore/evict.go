@@ -13,13 +13,6 @@ import (
 	"slipway/apps/cache/internal/store"
 )
 
-// staleTmpAge is how long a temporary file may go unwritten before
-// eviction removes it as the leftover of a crashed or killed process. It
-// is far longer than any upload can stall (the server's progress deadline
-// ends those), so another process sharing the directory keeps its
-// uploads.
-const staleTmpAge = time.Hour
-
 // EvictResult says what one eviction pass removed.
 type EvictResult struct {
 	// ByAge and BySize count entries removed for being unused longer than
@@ -27,7 +20,8 @@ type EvictResult struct {
 	ByAge, BySize int
 	// Freed is the bytes freed by those removals.
 	Freed int64
-	// StaleTemp counts leftover temporary files removed.
+	// StaleTemp counts leftover temporary files (of writers that are
+	// gone) removed.
 	StaleTemp int
 }
 
@@ -61,15 +55,18 @@ type entryFile struct {
 	used time.Time
 }
 
-// Evict removes entries unused for longer than MaxAge, then, oldest last
-// use first, as many as needed to bring the total under MaxBytes, and
-// leftover temporary files. It recounts the store's entries and bytes from
-// what it finds on disk.
+// Evict removes the temporary files of writers that are gone, entries
+// unused for longer than MaxAge, then, oldest last use first, as many
+// entries as needed to bring the total under MaxBytes, counting the live
+// temporary files (uploads in progress) in the total. It recounts the
+// store's entries and bytes from what it finds on disk.
 func (s *Store) Evict() (EvictResult, error) {
 	var res EvictResult
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
+	res.StaleTemp = s.scanTemp().removed
+	temp := s.tempBytes()
 
 	dirents, err := os.ReadDir(s.dir)
 	if err != nil {
@@ -106,7 +103,7 @@ func (s *Store) Evict() (EvictResult, error) {
 		}
 		kept = append(kept, f)
 	}
-	if s.maxBytes > 0 && total > s.maxBytes {
+	if s.maxBytes > 0 && total+temp > s.maxBytes {
 		slices.SortFunc(kept, func(a, b entryFile) int {
 			if c := a.used.Compare(b.used); c != 0 {
 				return c
@@ -115,7 +112,7 @@ func (s *Store) Evict() (EvictResult, error) {
 		})
 		var rest []entryFile
 		for _, f := range kept {
-			if total > s.maxBytes && remove(f) {
+			if total+temp > s.maxBytes && remove(f) {
 				res.BySize++
 				continue
 			}
@@ -124,8 +121,6 @@ func (s *Store) Evict() (EvictResult, error) {
 		kept = rest
 	}
 
-	// Temporary files carry the OS's times, so they go by the real clock.
-	res.StaleTemp = s.removeStaleTemp(time.Now())
 	s.stats.Entries = int64(len(kept))
 	s.stats.Bytes = total
 	s.stats.EvictedByAge += int64(res.ByAge)
@@ -133,27 +128,7 @@ func (s *Store) Evict() (EvictResult, error) {
 	if res.ByAge+res.BySize+res.StaleTemp > 0 {
 		s.log.Info("cache eviction", slog.Int("byAge", res.ByAge), slog.Int("bySize", res.BySize),
 			slog.Int64("freedBytes", res.Freed), slog.Int("staleTemp", res.StaleTemp),
-			slog.Int64("entries", s.stats.Entries), slog.Int64("bytes", s.stats.Bytes))
+			slog.Int64("entries", s.stats.Entries), slog.Int64("bytes", s.stats.Bytes), slog.Int64("tempBytes", temp))
 	}
 	return res, nil
-}
-
-// removeStaleTemp removes temporary files not written for staleTmpAge.
-func (s *Store) removeStaleTemp(now time.Time) int {
-	dirents, err := os.ReadDir(s.tmp)
-	if err != nil {
-		s.log.Warn("cannot scan temporary directory", slog.Any("err", err))
-		return 0
-	}
-	n := 0
-	for _, d := range dirents {
-		fi, err := d.Info()
-		if err != nil || now.Sub(fi.ModTime()) < staleTmpAge {
-			continue
-		}
-		if os.Remove(filepath.Join(s.tmp, d.Name())) == nil {
-			n++
-		}
-	}
-	return n
 }

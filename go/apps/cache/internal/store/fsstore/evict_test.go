@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 
 	"slipway/apps/cache/internal/store"
 	"slipway/apps/cache/internal/store/storetest"
+	"slipway/libs/testkit"
 )
 
 // clock is a settable test clock.
@@ -177,40 +179,132 @@ func TestEvictPeriodically(t *testing.T) {
 	}
 }
 
-// TestStaleTemporaryFiles: leftovers of a crashed process are removed
-// when the store opens, fresh ones (a live upload of another process)
-// are kept.
-func TestStaleTemporaryFiles(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "cache")
-	if err := os.MkdirAll(filepath.Join(dir, tmpDirName), 0o750); err != nil {
+// holdLock opens path and takes its flock, as a live writer in another
+// process holds its upload (flock belongs to the open file, so a second
+// open in this process conflicts just as another process would). The
+// lock ends when the returned file is closed.
+func holdLock(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
 		t.Fatal(err)
 	}
-	stale := filepath.Join(dir, tmpDirName, "1.stale")
-	fresh := filepath.Join(dir, tmpDirName, "2.fresh")
-	for _, p := range []string{stale, fresh} {
-		if err := os.WriteFile(p, []byte("partial"), 0o600); err != nil {
+	if err := tryLock(f); err != nil {
+		t.Fatalf("lock %s: %v", path, err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// TestDeadWritersTemporaryFiles: when the store opens, the temporary
+// files of writers that are gone (no lock held) are removed at once,
+// however fresh; a live writer's (its lock held) is kept and counted as
+// temporary bytes until its writer is gone too.
+func TestDeadWritersTemporaryFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cache")
+	tmp := filepath.Join(dir, tmpDirName)
+	if err := os.MkdirAll(tmp, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]int{
+		"1.dead":                    12 << 10, // a killed writer's partial upload, written a moment ago
+		"2.live":                    5000,     // another process's upload in progress
+		store.ProbeName + "fresh":   512,      // a readiness probe of another process, in progress (not counted)
+		store.ProbeName + "crashed": 512,      // one a crash left behind
+	}
+	for name, size := range files {
+		if err := os.WriteFile(filepath.Join(tmp, name), make([]byte, size), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	old := time.Now().Add(-2 * staleTmpAge)
-	if err := os.Chtimes(stale, old, old); err != nil {
+	old := time.Now().Add(-2 * probeGrace)
+	if err := os.Chtimes(filepath.Join(tmp, store.ProbeName+"crashed"), old, old); err != nil {
 		t.Fatal(err)
 	}
+	live := holdLock(t, filepath.Join(tmp, "2.live"))
 	// Files that are not entries are left alone and not counted.
 	if err := os.WriteFile(filepath.Join(dir, "README.txt"), []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+
 	s, _ := openStore(t, Options{Dir: dir})
-	if _, err := os.Stat(stale); !os.IsNotExist(err) {
-		t.Fatalf("stale temporary file kept: %v", err)
-	}
-	if _, err := os.Stat(fresh); err != nil {
-		t.Fatalf("fresh temporary file removed: %v", err)
+	if got := testkit.DirNames(t, tmp); !slices.Equal(got, []string{store.ProbeName + "fresh", "2.live"}) {
+		t.Fatalf("temporary files after open: %v", got)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "README.txt")); err != nil {
 		t.Fatal(err)
 	}
-	if st := s.Stats(); st.Entries != 0 || st.Bytes != 0 {
+	if st := s.Stats(); st.Entries != 0 || st.Bytes != 0 || st.TempBytes != 5000 {
 		t.Fatalf("stats %+v", st)
+	}
+
+	live.Close() // the other process ends
+	res, err := s.Evict()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StaleTemp != 1 || slices.Contains(testkit.DirNames(t, tmp), "2.live") {
+		t.Fatalf("after the writer left: %+v, %v", res, testkit.DirNames(t, tmp))
+	}
+	if st := s.Stats(); st.TempBytes != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
+// TestTemporaryBytesCountAgainstBudget: entries plus uploads in progress
+// (another process's, and this one's) are kept within MaxBytes.
+func TestTemporaryBytesCountAgainstBudget(t *testing.T) {
+	const payload = 1000
+	one := entrySize(payload)
+	c := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	s, _ := openStore(t, Options{MaxBytes: 3 * one, Now: c.now})
+	ctx := context.Background()
+	for _, h := range []string{"1", "2"} {
+		if err := s.Put(ctx, h, payload, bytes.NewReader(storetest.Payload(t, payload))); err != nil {
+			t.Fatal(err)
+		}
+		c.advance(time.Hour)
+	}
+	// Another process uploads the size of one entry.
+	foreign := filepath.Join(s.tmp, "9.foreign")
+	if err := os.WriteFile(foreign, make([]byte, one), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	holdLock(t, foreign)
+	if res, err := s.Evict(); err != nil || res.BySize != 0 {
+		t.Fatalf("within budget: %+v %v", res, err)
+	}
+
+	// This process uploads one more: while it is in progress the oldest
+	// entry goes.
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- s.Put(ctx, "3", payload, pr) }()
+	if _, err := pw.Write(make([]byte, payload/2)); err != nil {
+		t.Fatal(err)
+	}
+	// The pipe hands the bytes over before they are written.
+	for deadline := time.Now().Add(5 * time.Second); s.Stats().TempBytes != one+int64(headerLen)+payload/2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("stats during the upload %+v", s.Stats())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	res, err := s.Evict()
+	if err != nil || res.BySize != 1 || !slices.Equal(names(t, s), []string{"2"}) {
+		t.Fatalf("over budget during the upload: %+v %v, kept %v", res, err, names(t, s))
+	}
+	if !slices.Contains(testkit.DirNames(t, s.tmp), "9.foreign") || len(testkit.DirNames(t, s.tmp)) != 2 {
+		t.Fatalf("an eviction pass removed a live upload: %v", testkit.DirNames(t, s.tmp))
+	}
+	if _, err := pw.Write(make([]byte, payload/2)); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Stats(); st.TempBytes != one || st.Bytes != 2*one {
+		t.Fatalf("stats after the upload %+v", st)
 	}
 }

@@ -5,8 +5,8 @@
 //
 //	<hash>        published entries (header with SHA-256 and size, then
 //	              the payload; see format.go), named by the validated hash
-//	.tmp/         uploads in progress; same file system, so publishing is
-//	              a hard link
+//	.tmp/         uploads in progress, each locked by its writer; same
+//	              file system, so publishing is a hard link (tempfiles.go)
 //
 // A Put writes to a temporary file, fsyncs it, checks the byte count
 // against the declared size and publishes it with os.Link, which fails
@@ -70,6 +70,8 @@ type Store struct {
 	stats store.Stats
 	// kick asks the eviction loop (Run) for an early pass.
 	kick chan struct{}
+	// temps tracks uploads in progress (tempfiles.go).
+	temps temps
 }
 
 var (
@@ -78,8 +80,8 @@ var (
 	_ store.ReadinessChecker = (*Store)(nil)
 )
 
-// Open prepares dir (creating it if needed), removes stale temporary
-// files and counts the entries present.
+// Open prepares dir (creating it if needed), removes the temporary files
+// of writers that are gone (tempfiles.go) and counts the entries present.
 func Open(opts Options) (*Store, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("fsstore: no directory given")
@@ -100,6 +102,7 @@ func Open(opts Options) (*Store, error) {
 		now:      opts.Now,
 		kick:     make(chan struct{}, 1),
 	}
+	s.temps.names = map[string]struct{}{}
 	if err := os.MkdirAll(s.tmp, 0o750); err != nil {
 		return nil, fmt.Errorf("fsstore: create cache directory: %w", err)
 	}
@@ -123,7 +126,9 @@ func (s *Store) Dir() string { return s.dir }
 func (s *Store) Stats() store.Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.stats
+	st := s.stats
+	st.TempBytes = s.tempBytes()
+	return st
 }
 
 // path returns the file of a validated hash.
@@ -138,9 +143,9 @@ func (s *Store) Put(ctx context.Context, hash string, size int64, body io.Reader
 	if _, err := os.Lstat(final); err == nil {
 		return store.ErrExists // cheap early answer; Link below decides
 	}
-	f, err := os.CreateTemp(s.tmp, hash+".*")
+	f, err := s.createTemp(hash)
 	if err != nil {
-		return fmt.Errorf("fsstore: create temporary file: %w", err)
+		return err
 	}
 	published := false
 	defer func() {
@@ -148,6 +153,7 @@ func (s *Store) Put(ctx context.Context, hash string, size int64, body io.Reader
 			f.Close()
 			os.Remove(f.Name())
 		}
+		f.release()
 	}()
 
 	n, sum, err := writePayload(ctx, f, size, body)
@@ -163,6 +169,9 @@ func (s *Store) Put(ctx context.Context, hash string, size int64, body io.Reader
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("fsstore: close: %w", err)
 	}
+	// Closed, the file is unlocked, but still registered as this
+	// process's until release, so no scan here removes it; another
+	// process's scan could, and then Link fails and nothing is published.
 	now := s.now()
 	if err := os.Chtimes(f.Name(), now, now); err != nil {
 		return fmt.Errorf("fsstore: set times: %w", err)
@@ -176,7 +185,7 @@ func (s *Store) Put(ctx context.Context, hash string, size int64, body io.Reader
 		s.stats.Entries++
 		s.stats.Bytes += int64(headerLen) + n
 	}
-	over := s.maxBytes > 0 && s.stats.Bytes > s.maxBytes
+	over := s.overBudgetLocked()
 	s.mu.Unlock()
 	if errors.Is(err, fs.ErrExist) {
 		return store.ErrExists
@@ -190,17 +199,28 @@ func (s *Store) Put(ctx context.Context, hash string, size int64, body io.Reader
 		s.log.Warn("cannot sync cache directory", slog.Any("err", err))
 	}
 	if over {
-		select {
-		case s.kick <- struct{}{}:
-		default:
-		}
+		s.kickEviction()
 	}
 	return nil
 }
 
+// overBudgetLocked reports whether entries and temporary files together
+// exceed MaxBytes; s.mu is held.
+func (s *Store) overBudgetLocked() bool {
+	return s.maxBytes > 0 && s.stats.Bytes+s.tempBytes() > s.maxBytes
+}
+
+// kickEviction asks the eviction loop for a pass soon.
+func (s *Store) kickEviction() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
 // writePayload writes room for the header, then the payload, to f; it
 // returns the payload's length and SHA-256.
-func writePayload(ctx context.Context, f *os.File, size int64, body io.Reader) (int64, [32]byte, error) {
+func writePayload(ctx context.Context, f *tempFile, size int64, body io.Reader) (int64, [32]byte, error) {
 	if _, err := f.Write(make([]byte, headerLen)); err != nil {
 		return 0, [32]byte{}, fmt.Errorf("fsstore: write: %w", err)
 	}
@@ -314,10 +334,7 @@ func (s *Store) discardCorrupt(hash string, f *os.File, reason error) {
 	// eviction loop for a pass, which recounts.
 	s.stats.Entries--
 	s.stats.Bytes -= fi.Size()
-	select {
-	case s.kick <- struct{}{}:
-	default:
-	}
+	s.kickEviction()
 }
 
 // syncDir fsyncs a directory so that a new name in it survives a crash.

@@ -185,7 +185,7 @@ func parseEndpoint(endpoint string, insecure bool) (string, bool, error) {
 // Stats implements store.StatsReporter: only corruption is known; counts
 // and sizes would need a listing.
 func (s *Store) Stats() store.Stats {
-	return store.Stats{Entries: -1, Bytes: -1, Corrupt: s.corrupt.Load()}
+	return store.Stats{Entries: -1, Bytes: -1, TempBytes: -1, Corrupt: s.corrupt.Load()}
 }
 
 // Ready implements store.ReadinessChecker: the bucket answers (a HEAD of

@@ -237,8 +237,7 @@ func TestReady(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	refused := *s
-	refused.client = bad
+	refused := &Store{client: bad, bucket: s.bucket, prefix: s.prefix, spool: s.spool, log: s.log}
 	err = refused.Ready(ctx)
 	if !errors.Is(err, store.ErrNotReady) || err.Error() != "not ready: the bucket does not answer (SignatureDoesNotMatch)" {
 		t.Fatalf("Ready with a wrong secret: %v", err)
