@@ -120,7 +120,8 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
   /**
    * One workflow run: nx-set-shas's base (the last green main run on main, the
    * merge base on a pull request), the plan step, then every matrix entry in a
-   * fresh clone with its own artifact, then the summary step.
+   * fresh clone with its own artifact, then the summary step; each job with a
+   * RUNNER_TEMP of its own, emptied when it ends.
    */
   function workflowRun(event: GithubEvent, rerunOf?: RunResult): RunResult {
     const t0 = Date.now();

@@ -1,6 +1,6 @@
 // Checks of the workflow's shape that a rehearsal cannot run: triggers, the
-// empty-matrix guard, who gets the cache write token, actions pinned by commit, and that
-// the registry comes from repository settings.
+// empty-matrix guard, who gets the cache write token, actions pinned by commit, that
+// the registry comes from repository settings, and each job's own local Nx cache.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from '@slipway/testing/src/workspace-copy';
