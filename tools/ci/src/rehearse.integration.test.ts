@@ -323,7 +323,7 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     const pr = workflowRun({ kind: 'pull_request', sha, branch: 'feature/api-change', pr: 8, runId: '1004' });
     const prOut = pr.entries['api']?.output ?? '';
     expect(ranProjects(prOut), prOut.slice(-3000)).toEqual(['api']);
-    expect(pr.records['api']).toMatchObject({ outcome: 'built', gitSha: sha, tags: [sha.slice(0, 7), 'pr-8'] });
+    expect(pr.records['api']).toMatchObject({ outcome: 'built', gitSha: sha, tags: expect.arrayContaining([sha.slice(0, 7), 'pr-8']) });
     const hash = pr.records['api']?.nxHash ?? '';
     // The pull request's entry was in its job's local cache, gone with its RUNNER_TEMP; none
     // in the per-user cache all checkouts would share, none in the remote cache (read-only).
@@ -339,7 +339,7 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     expect(main.records['api']?.nxHash).toBe(hash);
     expect(cachedProjects(mainOut), mainOut.slice(-3000)).toEqual([]);
     expect(ranProjects(mainOut)).toEqual(['api']);
-    expect(main.records['api']).toMatchObject({ outcome: 'built', gitSha: sha, builtFrom: sha, tags: [sha.slice(0, 7), 'main'] });
+    expect(main.records['api']).toMatchObject({ outcome: 'built', gitSha: sha, builtFrom: sha, tags: expect.arrayContaining([sha.slice(0, 7), 'main']) });
     // What main built is what the remote cache now has.
     expect(cacheEntries()).toContain(hash);
   });
