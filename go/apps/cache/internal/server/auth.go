@@ -37,6 +37,14 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, anonymous 
 			"A bearer token is required: set NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN to a token of this cache server.")
 		return accessNone
 	}
+	if len(r.Header.Values("Authorization")) > 1 {
+		// Which one counts would depend on who reads the headers (a proxy,
+		// this server): refuse rather than pick.
+		w.Header().Set("WWW-Authenticate", challenge)
+		s.refuse(w, http.StatusUnauthorized, metrics.Unauthorized,
+			"Send one Authorization header, not several.")
+		return accessNone
+	}
 	token, ok := httpx.BearerToken(r)
 	if !ok {
 		w.Header().Set("WWW-Authenticate", challenge)

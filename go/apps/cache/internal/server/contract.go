@@ -156,6 +156,10 @@ func (s *Server) handlePut(w http.ResponseWriter, r *http.Request) {
 		s.refuseUpload(w, r, http.StatusConflict, metrics.Exists, msgExists)
 	case errors.As(err, &maxErr), errors.Is(err, store.ErrTooLarge):
 		s.tooLarge(w)
+	case errors.Is(err, store.ErrSizeMismatch) && r.ContentLength < 0:
+		// A chunked body cut off before its last chunk.
+		s.refuse(w, http.StatusBadRequest, metrics.BadBody,
+			"The upload ended before its last chunk; nothing was stored.")
 	case errors.Is(err, store.ErrSizeMismatch):
 		s.refuse(w, http.StatusBadRequest, metrics.BadBody,
 			"The body is not as long as its Content-Length says; nothing was stored.")
