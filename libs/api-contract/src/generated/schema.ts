@@ -58,6 +58,13 @@ export interface paths {
          * @description Records one build (or reuse) of an image. CI calls this once per image
          *     it builds or reuses. The server assigns `id` and `recordedAt`; sending
          *     either, or any other unknown property, is rejected.
+         *
+         *     With an `Idempotency-Key`, a request can be retried safely when its
+         *     answer was lost: a retry with the same key and the same build answers
+         *     with the record the key first stored (201, the same body, and
+         *     `Idempotent-Replayed: true`) and stores nothing. Keys are kept for 24
+         *     hours after their first use, separately for each bearer token; the
+         *     same key with another build answers 422.
          */
         post: operations["createBuild"];
         delete?: never;
@@ -558,7 +565,8 @@ export interface components {
         ErrorDetail: {
             /**
              * @description A stable, machine-readable snake_case code: `invalid_json`,
-             *     `invalid_build`, `invalid_query`, `unsupported_media_type`,
+             *     `invalid_build`, `invalid_query`, `invalid_idempotency_key`,
+             *     `idempotency_key_reused`, `unsupported_media_type`,
              *     `body_too_large`, `unauthorized`, `not_found`,
              *     `method_not_allowed`, `unavailable`, `internal_error` or
              *     `bad_request`. Clients should treat unknown codes by status.
@@ -787,7 +795,15 @@ export interface operations {
     createBuild: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses for this build record, 1 to 128 visible
+                 *     ASCII characters; a retry of the request sends the same key. CI
+                 *     derives it from the CI run, the project and the digest.
+                 * @example publish-3f1c9a0e7b2d4c68a5e1f0b9d8c7a6b5
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -797,9 +813,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The build was recorded; the body is the stored record. */
+            /**
+             * @description The build was recorded; the body is the stored record. For a retry
+             *     under an `Idempotency-Key`, the record the key first stored.
+             */
             201: {
                 headers: {
+                    /** @description `true` when the answer is the record an earlier request with the same `Idempotency-Key` stored; absent otherwise. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -807,7 +828,9 @@ export interface operations {
                 };
             };
             /**
-             * @description The body is not a single JSON object of the right shape
+             * @description The `Idempotency-Key` header is given twice or is not 1 to 128
+             *     visible ASCII characters (`invalid_idempotency_key`), the body is
+             *     not a single JSON object of the right shape
              *     (`invalid_json`; `fields` names an unknown property, a property of
              *     the wrong JSON type, a key given twice, or a key that matches a
              *     property only without case, such as `PROJECT`: keys are
@@ -826,6 +849,26 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /**
+             * @description The `Idempotency-Key` was already used, within the last 24 hours and
+             *     with the same token, for another build (`idempotency_key_reused`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key \"publish-3f1c9a0e7b2d4c68a5e1f0b9d8c7a6b5\" was already used for another build record; a new record needs a new key."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };

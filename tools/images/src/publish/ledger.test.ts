@@ -1,5 +1,5 @@
 import type { NewBuild } from '@slipway/api-contract';
-import { ledgerConfig, postBuild } from './ledger';
+import { idempotencyKey, ledgerConfig, postBuild } from './ledger';
 
 const build: NewBuild = {
   project: 'api',
@@ -68,6 +68,38 @@ describe('postBuild', () => {
     const f = fakeFetch([new TypeError('fetch failed'), json(503, { error: { code: 'unavailable', message: 'db' } }), json(201, { ...build, id: 8 })]);
     expect((await postBuild(config, build, { fetch: f.impl, retryDelayMs: 1 })).id).toBe(8);
     expect(f.calls).toHaveLength(3);
+  });
+
+  const keyOf = (call: { init: RequestInit } | undefined) => (call?.init.headers as Record<string, string>)['Idempotency-Key'];
+
+  it('sends every attempt with the same Idempotency-Key, derived from the CI run, project and digest', async () => {
+    const ci = { ...build, ciRunId: '1001-2' };
+    const f = fakeFetch([new TypeError('fetch failed'), json(201, { ...ci, id: 9 })]);
+    await postBuild(config, ci, { fetch: f.impl, retryDelayMs: 1 });
+    const key = keyOf(f.calls[0]);
+    expect(key).toMatch(/^publish-[0-9a-f]{48}$/);
+    expect(keyOf(f.calls[1])).toBe(key);
+    // The same record in a later process of the run gets the same key; any other, another.
+    expect(idempotencyKey(ci)).toBe(key);
+    expect(idempotencyKey({ ...ci, ciRunId: '1001-3' })).not.toBe(key);
+    expect(idempotencyKey({ ...ci, project: 'web' })).not.toBe(key);
+    expect(idempotencyKey({ ...ci, digest: `sha256:${'b'.repeat(64)}` })).not.toBe(key);
+  });
+
+  it('keys a record without a CI run for its own retries only', async () => {
+    const f = fakeFetch([new TypeError('fetch failed'), json(201, { ...build, id: 10 })]);
+    await postBuild(config, build, { fetch: f.impl, retryDelayMs: 1 });
+    expect(keyOf(f.calls[0])).toMatch(/^publish-[0-9a-f-]{36}$/);
+    expect(keyOf(f.calls[1])).toBe(keyOf(f.calls[0]));
+    expect(idempotencyKey(build)).not.toBe(keyOf(f.calls[0]));
+  });
+
+  it('does not retry a key the ledger holds for another record', async () => {
+    const f = fakeFetch([json(422, { error: { code: 'idempotency_key_reused', message: 'used for another build' } })]);
+    await expect(postBuild(config, { ...build, ciRunId: '7' }, { fetch: f.impl, retryDelayMs: 1 })).rejects.toThrow(
+      /already holds another record of api@sha256:a+ for CI run 7 \(422 idempotency_key_reused: used for another build\)/,
+    );
+    expect(f.calls).toHaveLength(1);
   });
 
   it('gives up after three attempts and says why', async () => {

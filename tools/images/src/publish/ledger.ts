@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import type { Build, NewBuild } from '@slipway/api-contract';
 
 /** Where and how to record builds: LEDGER_URL and LEDGER_TOKEN, or nothing when LEDGER_URL is unset. */
@@ -34,13 +35,27 @@ function describeError(status: number, text: string): string {
 const retryable = (status: number) => status === 502 || status === 503 || status === 504;
 
 /**
- * POSTs a build to <LEDGER_URL>/api/v1/builds with the bearer token and returns
- * the stored record. Retries a connection failure or a 502/503/504 twice; any
- * other refusal is an error that quotes the API's message and fields.
+ * The Idempotency-Key of a build record: derived from the CI run, the project and the digest,
+ * so that every retry of the record (by this process or by a re-run of the step in the same
+ * run) gets the record the ledger stored first instead of a second one. A build without a CI
+ * run (a local publish) gets a random key: its own retries are still recorded once.
+ */
+export function idempotencyKey(build: Pick<NewBuild, 'ciRunId' | 'project' | 'digest'>): string {
+  if (!build.ciRunId) return `publish-${randomUUID()}`;
+  const sum = createHash('sha256').update(`${build.ciRunId}\n${build.project}\n${build.digest}`).digest('hex');
+  return `publish-${sum.slice(0, 48)}`;
+}
+
+/**
+ * POSTs a build to <LEDGER_URL>/api/v1/builds with the bearer token and an Idempotency-Key
+ * (idempotencyKey) and returns the stored record. Retries a connection failure or a
+ * 502/503/504 twice, with the same key, so that a record whose answer was lost is not stored
+ * twice; any other refusal is an error that quotes the API's message and fields.
  */
 export async function postBuild(config: LedgerConfig, build: NewBuild, opts: { fetch?: typeof fetch; retryDelayMs?: number } = {}): Promise<Build> {
   const doFetch = opts.fetch ?? fetch;
   const endpoint = `${config.url}/api/v1/builds`;
+  const key = idempotencyKey(build);
   let last = '';
   for (let attempt = 1; attempt <= 3; attempt++) {
     if (attempt > 1) await new Promise((r) => setTimeout(r, (opts.retryDelayMs ?? 1_000) * (attempt - 1)));
@@ -48,7 +63,7 @@ export async function postBuild(config: LedgerConfig, build: NewBuild, opts: { f
     try {
       res = await doFetch(endpoint, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${config.token}`, 'Content-Type': 'application/json' },
+        headers: { Authorization: `Bearer ${config.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
         body: JSON.stringify(build),
         signal: AbortSignal.timeout(30_000),
       });
@@ -60,6 +75,9 @@ export async function postBuild(config: LedgerConfig, build: NewBuild, opts: { f
     if (res.status === 201) return JSON.parse(text) as Build;
     last = describeError(res.status, text);
     if (res.status === 401) throw new Error(`the ledger at ${config.url} refused LEDGER_TOKEN (${last}): use one of its API_WRITE_TOKENS`);
+    if (res.status === 422) {
+      throw new Error(`the ledger at ${config.url} already holds another record of ${build.project}@${build.digest} for CI run ${build.ciRunId ?? '(none)'} (${last})`);
+    }
     if (!retryable(res.status)) throw new Error(`the ledger at ${config.url} refused the build record (${last})`);
   }
   throw new Error(`the ledger at ${endpoint} did not take the build record after 3 attempts: ${last}`);

@@ -196,7 +196,8 @@ type ErrorBody struct {
 // ErrorDetail What went wrong.
 type ErrorDetail struct {
 	// Code A stable, machine-readable snake_case code: `invalid_json`,
-	// `invalid_build`, `invalid_query`, `unsupported_media_type`,
+	// `invalid_build`, `invalid_query`, `invalid_idempotency_key`,
+	// `idempotency_key_reused`, `unsupported_media_type`,
 	// `body_too_large`, `unauthorized`, `not_found`,
 	// `method_not_allowed`, `unavailable`, `internal_error` or
 	// `bad_request`. Clients should treat unknown codes by status.
@@ -638,6 +639,14 @@ type Unavailable = ErrorBody
 
 // UnsupportedMediaType The body of every error response.
 type UnsupportedMediaType = ErrorBody
+
+// CreateBuildParams defines parameters for CreateBuild.
+type CreateBuildParams struct {
+	// IdempotencyKey A key the client chooses for this build record, 1 to 128 visible
+	// ASCII characters; a retry of the request sends the same key. CI
+	// derives it from the CI run, the project and the digest.
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
 
 // ListImagesParams defines parameters for ListImages.
 type ListImagesParams struct {

@@ -184,6 +184,12 @@ type Store interface {
 	// AddBuild stores b (whose RecordedAt is already set) and returns it
 	// with its new ID.
 	AddBuild(ctx context.Context, b Build) (Build, error)
+	// AddBuildOnce is AddBuild under an idempotency key. The first call
+	// with a key stores b; a later one within IdempotencyKeyTTL (of the
+	// first one's RecordedAt, by b.RecordedAt) with the same Scope, Key and
+	// RequestHash stores nothing and returns the first build with replayed
+	// true; with another RequestHash it returns ErrIdempotencyKeyReused.
+	AddBuildOnce(ctx context.Context, b Build, key IdempotencyKey) (stored Build, replayed bool, err error)
 	// Images summarizes every image that passes filter, most recently
 	// recorded first.
 	Images(ctx context.Context, filter ImageFilter) ([]ImageSummary, error)

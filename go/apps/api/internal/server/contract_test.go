@@ -229,6 +229,18 @@ func TestResponsesConformToContract(t *testing.T) {
 			t.Fatalf("run %+v", run)
 		}
 
+		keyed := func(key string, b map[string]any) response {
+			return api.do(t, "POST", "/api/v1/builds", map[string]string{"Authorization": "Bearer " + token,
+				"Content-Type": "application/json", "Idempotency-Key": key}, strings.NewReader(encode(t, b)))
+		}
+		replay := validBuild("registry.example/ns/app", "v3")
+		expect(keyed("k1", replay), 201)
+		replayed := expect(keyed("k1", replay), 201)
+		decodeContract[apitypes.Build](t, "POST /api/v1/builds (replayed)", replayed.body)
+		if replayed.header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("replay without Idempotent-Replayed: %v", replayed.header)
+		}
+
 		// Every error the contract lists decodes into ErrorBody.
 		errorCases := []struct {
 			name   string
@@ -237,6 +249,8 @@ func TestResponsesConformToContract(t *testing.T) {
 		}{
 			{"invalid_build", api.post(t, `{}`), 400},
 			{"invalid_json", api.post(t, `{"branch":"main"}`), 400},
+			{"invalid_idempotency_key", keyed("a b", replay), 400},
+			{"idempotency_key_reused", keyed("k1", validBuild("registry.example/ns/app", "v4")), 422},
 			{"unauthorized", api.do(t, "POST", "/api/v1/builds", map[string]string{"Content-Type": "application/json"}, strings.NewReader("{}")), 401},
 			{"body_too_large", api.post(t, encode(t, map[string]string{"ciRunId": strings.Repeat("x", 2000)})), 413},
 			{"unsupported_media_type", api.do(t, "POST", "/api/v1/builds", map[string]string{"Authorization": "Bearer " + token}, strings.NewReader("{}")), 415},

@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,9 +17,19 @@ import (
 
 // Error codes specific to the ledger API.
 const (
-	codeInvalidBuild = "invalid_build"
-	codeInvalidQuery = "invalid_query"
-	codeClientClosed = "client_closed_request"
+	codeInvalidBuild          = "invalid_build"
+	codeInvalidQuery          = "invalid_query"
+	codeInvalidIdempotencyKey = "invalid_idempotency_key"
+	codeIdempotencyKeyReused  = "idempotency_key_reused"
+	codeClientClosed          = "client_closed_request"
+)
+
+// Headers of POST /api/v1/builds.
+const (
+	headerIdempotencyKey = "Idempotency-Key"
+	// headerReplayed marks the answer to a retry: the build recorded by
+	// the first request with the key, not a new one.
+	headerReplayed = "Idempotent-Replayed"
 )
 
 // statusClientClosed is nginx's 499 "client closed request": the status
@@ -44,8 +56,16 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 
 // handleCreateBuild records one image build. The body is decoded strictly
 // into the contract's NewBuild (unknown fields and wrong JSON types give 400
-// invalid_json) and then validated by the ledger (400 invalid_build).
+// invalid_json) and then validated by the ledger (400 invalid_build). With
+// an Idempotency-Key, a retry answers with the build the key first
+// recorded (same status and body, plus Idempotent-Replayed: true), and the
+// key sent with another build answers 422.
 func (s *Server) handleCreateBuild(w http.ResponseWriter, r *http.Request) {
+	key, e := idempotencyKey(r)
+	if e != nil {
+		httpx.WriteError(w, e)
+		return
+	}
 	var body apitypes.NewBuild
 	if e := httpx.DecodeJSON(r, &body); e != nil {
 		httpx.WriteError(w, e)
@@ -66,15 +86,69 @@ func (s *Server) handleCreateBuild(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, err)
 		return
 	}
-	b, err := s.store.AddBuild(r.Context(), ledger.Build{NewBuild: in, RecordedAt: s.now().UTC()})
+	record := ledger.Build{NewBuild: in, RecordedAt: s.now().UTC()}
+	var (
+		b        ledger.Build
+		replayed bool
+		err      error
+	)
+	if key == "" {
+		b, err = s.store.AddBuild(r.Context(), record)
+	} else {
+		b, replayed, err = s.store.AddBuildOnce(r.Context(), record,
+			ledger.IdempotencyKey{Scope: tokenScope(r), Key: key, RequestHash: in.Fingerprint()})
+	}
+	if errors.Is(err, ledger.ErrIdempotencyKeyReused) {
+		httpx.WriteError(w, httpx.NewError(http.StatusUnprocessableEntity, codeIdempotencyKeyReused,
+			fmt.Sprintf("The %s %s was already used for another build record; a new record needs a new key.", headerIdempotencyKey, httpx.Quote(key))))
+		return
+	}
 	if err != nil {
 		s.internalError(w, r, err)
 		return
 	}
-	s.log.InfoContext(r.Context(), "build recorded",
+	msg := "build recorded"
+	if replayed {
+		msg = "build already recorded under the idempotency key"
+		w.Header().Set(headerReplayed, "true")
+	}
+	s.log.InfoContext(r.Context(), msg,
 		slog.Int64("id", b.ID), slog.String("project", b.Project), slog.String("image", b.Image),
 		slog.String("digest", b.Digest), slog.String("outcome", string(b.Outcome)))
 	httpx.WriteJSON(w, http.StatusCreated, buildToAPI(b))
+}
+
+// idempotencyKey reads the Idempotency-Key header: "" when absent, a 400
+// when it is given twice or is not 1 to 128 visible ASCII characters.
+func idempotencyKey(r *http.Request) (string, *httpx.Error) {
+	values := r.Header.Values(headerIdempotencyKey)
+	if len(values) == 0 {
+		return "", nil
+	}
+	problem := ""
+	if len(values) > 1 {
+		problem = "must be sent once"
+	} else {
+		problem = ledger.ValidateIdempotencyKey(values[0])
+	}
+	if problem != "" {
+		return "", &httpx.Error{
+			Status:  http.StatusBadRequest,
+			Code:    codeInvalidIdempotencyKey,
+			Message: "The " + headerIdempotencyKey + " header is invalid; see fields for details.",
+			Fields:  map[string]string{headerIdempotencyKey: problem},
+		}
+	}
+	return values[0], nil
+}
+
+// tokenScope is the scope of a request's idempotency keys: the hex SHA-256
+// of its bearer token (already checked by the auth middleware), so that
+// each token has keys of its own and no token is stored.
+func tokenScope(r *http.Request) string {
+	token, _ := httpx.BearerToken(r)
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }
 
 // handleListImages lists every image (of one project, with ?project=)

@@ -13,20 +13,35 @@ import (
 
 // AddBuild inserts b and returns it with its new ID. b.RecordedAt is stored
 // with millisecond precision, and the returned build carries that value.
-// One INSERT is atomic: a crash leaves the build stored whole or not at all.
+// It is one transaction: a crash leaves the build stored whole or not at
+// all.
 func (s *Store) AddBuild(ctx context.Context, b ledger.Build) (ledger.Build, error) {
 	ctx, cancel := s.bounded(ctx)
 	defer cancel()
-	return s.insertBuild(ctx, s.db, b)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return ledger.Build{}, fmt.Errorf("record build: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	stored, err := s.insertBuild(ctx, tx, b)
+	if err != nil {
+		return ledger.Build{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return ledger.Build{}, fmt.Errorf("record build: %w", err)
+	}
+	return stored, nil
 }
 
 // querier is *sql.DB or *sql.Tx.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// insertBuild inserts b through q and returns it with its new ID.
+// insertBuild inserts b through q, in the caller's transaction, and
+// returns it with its new ID.
 func (s *Store) insertBuild(ctx context.Context, q querier, b ledger.Build) (ledger.Build, error) {
 	tags, err := json.Marshal(b.Tags)
 	if err != nil {

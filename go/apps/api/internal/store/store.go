@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -50,6 +51,9 @@ type Store struct {
 	dialect dialect
 	// timeout is opTimeout; tests shorten it.
 	timeout time.Duration
+	// lastPurge is when expired idempotency keys were last deleted (Unix
+	// milliseconds of the recording clock).
+	lastPurge atomic.Int64
 }
 
 // Open opens the database cfg names and applies pending migrations. logger
