@@ -56,9 +56,12 @@ export function imageProjects(dockerfiles: readonly string[], workspaceRoot: str
           context: 'go',
           ignoreFile: 'go/.dockerignore',
           buildArgs: { SERVICE: service },
-          lockfiles: ['go/go.mod', 'go/go.sum'],
+          // The Dockerfile copies all of go.mod and go.sum, but the binary links only some
+          // modules: goBuild (the Go plugin's) names the service's build closure, its files
+          // and its modules at their go.sum lines, the same inputs as the service's build.
+          lockfiles: [],
           prunedNpmDeps: false,
-          sourceInputs: ['goSources', '^goSources'],
+          sourceInputs: ['goBuild'],
           singleStageDockerfile: existing(workspaceRoot, 'go/Dockerfile.single-stage'),
         });
       }

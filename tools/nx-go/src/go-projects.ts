@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
+import { IMAGE_BUILD_ENV } from './go-deps';
 
 /** Options of the Go plugin, set in nx.json. */
 export interface GoPluginOptions {
@@ -75,8 +76,12 @@ export function discoverGoProjects(workspaceRoot: string): GoProject[] {
 // Go targets use no npm package; without this, run-commands would hash them all.
 const noNpm = { externalDependencies: [] as string[] };
 
-/** The targets every Go project gets; apps also get `serve`. */
-export function goTargets(project: GoProject, options: GoPluginOptions): Record<string, TargetConfiguration> {
+/**
+ * The targets every Go project gets; apps also get `serve`. A service (an app with
+ * a main package) builds the binary its image ships, linux/amd64, from its build
+ * closure (the `goBuild` input the plugin gives it), the same inputs as its image.
+ */
+export function goTargets(project: GoProject, options: GoPluginOptions, service = false): Record<string, TargetConfiguration> {
   const pkgs = `./${project.modulePath}/...`;
   const cwd = GO_MODULE_ROOT;
   const targets: Record<string, TargetConfiguration> = {
@@ -84,7 +89,9 @@ export function goTargets(project: GoProject, options: GoPluginOptions): Record<
       executor: 'nx:run-commands',
       cache: true,
       // A test-only library's own goSources is empty (see plugin.ts), so it hashes its files directly.
-      inputs: [options.testOnlyLibs?.includes(project.name) ? '{projectRoot}/**/*' : 'goSources', '^goSources', 'goModule', noNpm],
+      inputs: service
+        ? ['goBuild', noNpm]
+        : [options.testOnlyLibs?.includes(project.name) ? '{projectRoot}/**/*' : 'goSources', '^goSources', 'goModule', noNpm],
       outputs: project.kind === 'app' ? [`{workspaceRoot}/dist/go/${project.name}`] : [],
       options: {
         cwd,
@@ -92,9 +99,12 @@ export function goTargets(project: GoProject, options: GoPluginOptions): Record<
           project.kind === 'app'
             ? `go build -trimpath -o ../dist/go/${project.name}/${project.name} ./${project.modulePath}`
             : `go build ${pkgs}`,
-        env: { CGO_ENABLED: '0' },
+        env: service ? { ...IMAGE_BUILD_ENV } : { CGO_ENABLED: '0' },
       },
-      metadata: { technologies: ['go'], description: 'Compile with the Go toolchain (static, CGO off)' },
+      metadata: {
+        technologies: ['go'],
+        description: service ? 'Compile the binary the image ships (static, linux/amd64)' : 'Compile with the Go toolchain (static, CGO off)',
+      },
     },
     test: {
       executor: 'nx:run-commands',

@@ -20,7 +20,8 @@ describe('test-only Go libraries', () => {
     const [, create] = createNodes;
     const [[, result]] = (await create(['go/go.mod'], { testOnlyLibs: ['go-testkit'] }, { workspaceRoot: root } as never)) as never as [[string, { projects: Record<string, { namedInputs?: unknown }> }]];
     expect(result.projects['go/libs/testkit']?.namedInputs).toEqual({ goSources: [] });
-    expect(result.projects['go/apps/api']?.namedInputs).toBeUndefined();
+    // The api's build closure is its main package alone: the test-only library is not linked.
+    expect(result.projects['go/apps/api']?.namedInputs).toEqual({ goBuild: ['{workspaceRoot}/go/apps/api/main.go', { externalDependencies: ['go:go.mod'] }] });
   });
 
   it('fail the graph, with the fix, when production code imports one', async () => {
