@@ -25,6 +25,52 @@ export function parseProjects(text: string): string[] {
   return [...new Set(value)].sort();
 }
 
+/** Nx task hashes by task id (`api:docker-build`), as tools/affected/src/nx-hashes.ts prints them. */
+export type TaskHashes = Record<string, string>;
+
+/** Parses the last line of nx-hashes' output: a JSON object of task id → hash. */
+export function parseHashes(text: string): TaskHashes {
+  const line = text.trim().split('\n').at(-1) ?? '';
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new Error(`nx-hashes printed no JSON object: ${line.slice(0, 200)}`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every((h) => typeof h === 'string' && /^\d+$/.test(h))) {
+    throw new Error(`nx-hashes printed ${line.slice(0, 200)}, not task ids with hashes`);
+  }
+  return value as TaskHashes;
+}
+
+/** What the plan keeps of the affected image projects, and why it drops the others. */
+export interface HashPlan {
+  /** The projects whose docker-build would build: a new hash, or one that could not be compared. */
+  keep: string[];
+  /** The projects whose docker-build hash is the same at base and head: a cache hit, nothing to build. */
+  dropped: string[];
+}
+
+/**
+ * Keeps the affected image projects whose docker-build hash differs between base and
+ * head. Affected is per project (a test file or an unlinked package of a project makes
+ * it affected); the hash is per input, so an unchanged hash means the image would be a
+ * cache hit with the same digest. A project without a hash on either side is kept (the
+ * safe side: a new project, or a base whose hashes could not be computed).
+ */
+export function keepChangedHashes(projects: readonly string[], base: TaskHashes | undefined, head: TaskHashes | undefined): HashPlan {
+  const keep: string[] = [];
+  const dropped: string[] = [];
+  for (const p of [...new Set(projects)].sort()) {
+    const id = `${p}:docker-build`;
+    const b = base?.[id];
+    const h = head?.[id];
+    if (b && h && b === h) dropped.push(p);
+    else keep.push(p);
+  }
+  return { keep, dropped };
+}
+
 /** The images matrix: one entry per affected image project, in name order. An empty list gives an empty `include`. */
 export function imageMatrix(projects: readonly string[]): Matrix {
   return { include: [...new Set(projects)].sort().map((project) => ({ project })) };
