@@ -266,28 +266,23 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     expect(await ledgerBuilds()).toHaveLength(ledgerBefore);
   });
 
-  it('(c) a pull request that changes only an api test: remote-cache hit, the same digest gets the new tags, the ledger says reused', async () => {
+  it('(c) a pull request that changes only an api test and the seed generator: api is affected, but its docker-build hash is unchanged, so the plan drops it: no images job, nothing pushed or recorded', async () => {
+    const registryBefore = await registrySnapshot();
     const entriesBefore = cacheEntries();
+    const ledgerBefore = (await ledgerBuilds()).length;
     origin.git('checkout', '-q', '-b', 'feature/api-test');
     appendFileSync(join(origin.root, 'go/apps/api/run_test.go'), '\n// rehearsal: a test-only change\n');
-    const sha = origin.commit('api: a test-only change');
+    // A package of the api project that the service's binary does not link (only cmd/seed does).
+    appendFileSync(join(origin.root, 'go/apps/api/internal/seed/history.go'), '\n// rehearsal: a change to the seed generator\n');
+    const sha = origin.commit('api: a test and the seed generator');
     origin.git('checkout', '-q', 'main');
     const run = workflowRun({ kind: 'pull_request', sha, branch: 'feature/api-test', pr: 7, runId: '1003' });
-    expect(run.matrix).toEqual(['api']);
-    const out = run.entries['api']?.output ?? '';
-    expect(cachedProjects(out), out.slice(-3000)).toEqual(['api']);
-    expect(ranProjects(out)).toEqual([]);
-    expect(out).toMatch(/> nx run api:docker-build\s+\[remote cache\]/);
-    const record = run.records['api'];
-    expect(record).toMatchObject({ outcome: 'reused', digest: builtDigest, gitSha: sha, builtFrom: firstSha, tags: [sha.slice(0, 7), 'pr-7'] });
-    expect(await manifestDigest(`${API_IMAGE}:${sha.slice(0, 7)}`)).toBe(builtDigest);
-    expect(await manifestDigest(`${API_IMAGE}:pr-7`)).toBe(builtDigest);
-    expect(await manifestDigest(`${API_IMAGE}:main`)).toBe(builtDigest);
-    // Read-only: the pull request stored nothing in the cache.
+    expect(run.plan.output).toMatch(/api is affected, but its docker-build hash is unchanged/);
+    expect(run.plan.outputs).toMatchObject({ matrix: '{"include":[]}', 'has-images': 'false', projects: '[]' });
+    expect(run.entries).toEqual({});
+    expect(await registrySnapshot()).toEqual(registryBefore);
     expect(cacheEntries()).toEqual(entriesBefore);
-    const latest = (await ledgerBuilds())[0];
-    expect(latest).toMatchObject({ outcome: 'reused', gitSha: sha, digest: builtDigest, tags: [sha.slice(0, 7), 'pr-7'], ciRunId: '1003' });
-    expect(run.summary.summary).toContain(`reused (from ${firstSha.slice(0, 7)})`);
+    expect(await ledgerBuilds()).toHaveLength(ledgerBefore);
   });
 
   it('a cache hit whose image is gone from the registry is rebuilt (Nx cache skipped), not trusted', async () => {
