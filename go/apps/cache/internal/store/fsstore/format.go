@@ -54,9 +54,15 @@ func parseHeader(b []byte) (header, error) {
 	if string(rest[:5]) != "size " || rest[5+20] != '\n' {
 		return h, fmt.Errorf("malformed size line")
 	}
-	n, err := strconv.ParseInt(string(rest[5:5+20]), 10, 64)
-	if err != nil || n < 0 {
-		return h, fmt.Errorf("malformed size %q", rest[5:5+20])
+	digits := rest[5 : 5+20]
+	for _, c := range digits {
+		if c < '0' || c > '9' { // ParseInt would take a sign
+			return h, fmt.Errorf("malformed size %q", digits)
+		}
+	}
+	n, err := strconv.ParseInt(string(digits), 10, 64)
+	if err != nil {
+		return h, fmt.Errorf("malformed size %q", digits)
 	}
 	h.size = n
 	return h, nil
