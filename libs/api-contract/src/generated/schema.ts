@@ -81,10 +81,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List images
-         * @description The overview: every image with a recorded build, with its latest
-         *     build, when it was last built and last reused, and in how many CI runs
-         *     it appeared. Most recently recorded first.
+         * Page through images
+         * @description The overview, one page at a time: the images with a recorded build,
+         *     each with its latest build, when it was last built and last reused,
+         *     and in how many CI runs it appeared. Ordered by the latest build,
+         *     newest first (by its `recordedAt`, then `id`); an image that records
+         *     a build while a client pages moves to the first page. Served from
+         *     summaries kept up to date with every recorded build, so a page costs
+         *     the same however long the ledger's history.
          */
         get: operations["listImages"];
         put?: never;
@@ -397,10 +401,15 @@ export interface components {
              */
             reused: number;
         };
-        /** @description Every image with a recorded build. */
+        /** @description One page of the images with a recorded build. */
         ImageList: {
-            /** @description Ordered by the latest build's `recordedAt`, newest first. */
+            /** @description Up to `limit` images, ordered by the latest build's `recordedAt` (then `id`), newest first. */
             images: components["schemas"]["ImageSummary"][];
+            /**
+             * @description Pass as `cursor` to get the next page; `null` on the last page.
+             * @example aTE6MTc0ODc3OTIwMDEyMzo0Mg
+             */
+            nextCursor: string | null;
         };
         /** @description One build of an image as a point of the size chart. */
         SizePoint: {
@@ -876,10 +885,17 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Only the images of this Nx project (exact match; see `ProjectName`).
+                 * @description Only the images whose latest build belongs to this Nx project (exact match; see `ProjectName`).
                  * @example api
                  */
                 project?: components["schemas"]["ProjectName"];
+                /** @description The page size. */
+                limit?: number;
+                /**
+                 * @description Continues after the previous page: pass that page's `nextCursor`
+                 *     unchanged. Opaque; an empty value means the first page.
+                 */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -887,7 +903,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The images; an empty list when nothing is recorded yet (or nothing of `project`). */
+            /** @description One page of images; an empty list when nothing is recorded yet (or nothing of `project`). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -896,7 +912,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImageList"];
                 };
             };
-            /** @description `project` is not a valid project name (`invalid_query`; `fields.project` says why). */
+            /** @description `project`, `limit` or `cursor` is invalid (`invalid_query`; `fields` names each bad parameter). */
             400: {
                 headers: {
                     [name: string]: unknown;

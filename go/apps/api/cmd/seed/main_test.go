@@ -33,9 +33,13 @@ func TestSeedFillsAnEmptyLedgerOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		images, err := st.Images(context.Background(), ledger.ImageFilter{})
+		page, err := st.Images(context.Background(), ledger.ImageFilter{}, ledger.ImagePageRequest{Limit: 10})
+		images := page.Images
 		if err != nil || len(images) != 4 {
 			t.Fatalf("images %d (%v)", len(images), err)
+		}
+		if checked, err := st.Check(context.Background()); err != nil {
+			t.Fatalf("check (%v): %v", checked, err)
 		}
 		var total int64
 		for _, im := range images {
@@ -54,9 +58,9 @@ func TestSeedFillsAnEmptyLedgerOnce(t *testing.T) {
 		if !errors.Is(err, errAlreadySeeded) || !strings.Contains(err.Error(), "already holds") {
 			t.Fatalf("second seed: %v\n%s", err, out)
 		}
-		again, _ := st.Images(context.Background(), ledger.ImageFilter{})
+		again, _ := st.Images(context.Background(), ledger.ImageFilter{}, ledger.ImagePageRequest{Limit: 10})
 		var after int64
-		for _, im := range again {
+		for _, im := range again.Images {
 			after += im.BuildCount
 		}
 		if after != total {

@@ -236,10 +236,15 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
-// ImageList Every image with a recorded build.
+// ImageList One page of the images with a recorded build.
 type ImageList struct {
-	// Images Ordered by the latest build's `recordedAt`, newest first.
+	// Images Up to `limit` images, ordered by the latest build's `recordedAt` (then `id`), newest first.
 	Images []ImageSummary `json:"images"`
+
+	// NextCursor Pass as `cursor` to get the next page; `null` on the last page.
+	//
+	// Example: aTE6MTc0ODc3OTIwMDEyMzo0Mg
+	NextCursor *string `json:"nextCursor"`
 }
 
 // ImageName The image name without tag or digest: an optional registry host (with
@@ -650,8 +655,15 @@ type CreateBuildParams struct {
 
 // ListImagesParams defines parameters for ListImages.
 type ListImagesParams struct {
-	// Project Only the images of this Nx project (exact match; see `ProjectName`).
+	// Project Only the images whose latest build belongs to this Nx project (exact match; see `ProjectName`).
 	Project *ProjectName `form:"project,omitempty" json:"project,omitempty"`
+
+	// Limit The page size.
+	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Continues after the previous page: pass that page's `nextCursor`
+	// unchanged. Opaque; an empty value means the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // ListImageBuildsParams defines parameters for ListImageBuilds.

@@ -24,6 +24,10 @@ func CursorAt(b Build) Cursor {
 	return Cursor{RecordedAt: b.RecordedAt, ID: b.ID}
 }
 
+// strictBase64 decodes the cursors: strict, so that each position has one
+// encoded form (a cursor parses only if it is exactly what String made).
+var strictBase64 = base64.RawURLEncoding.Strict()
+
 // cursorVersion prefixes the encoded form so that the format can change.
 const cursorVersion = "v1"
 
@@ -38,17 +42,8 @@ func (c Cursor) String() string {
 
 // ParseCursor decodes a cursor produced by Cursor.String.
 func ParseCursor(s string) (Cursor, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || s == "" {
-		return Cursor{}, ErrInvalidCursor
-	}
-	parts := strings.Split(string(raw), ":")
-	if len(parts) != 3 || parts[0] != cursorVersion {
-		return Cursor{}, ErrInvalidCursor
-	}
-	ms, err1 := strconv.ParseInt(parts[1], 10, 64)
-	id, err2 := strconv.ParseInt(parts[2], 10, 64)
-	if err1 != nil || err2 != nil || ms < 0 || id <= 0 {
+	ms, id, ok := parseTimeID(s, cursorVersion)
+	if !ok {
 		return Cursor{}, ErrInvalidCursor
 	}
 	return Cursor{RecordedAt: time.UnixMilli(ms).UTC(), ID: id}, nil
@@ -87,7 +82,7 @@ func (c RunCursor) String() string {
 
 // ParseRunCursor decodes a cursor produced by RunCursor.String.
 func ParseRunCursor(s string) (RunCursor, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(s)
+	raw, err := strictBase64.DecodeString(s)
 	if err != nil || s == "" {
 		return RunCursor{}, ErrInvalidCursor
 	}
@@ -98,8 +93,63 @@ func ParseRunCursor(s string) (RunCursor, error) {
 		return RunCursor{}, ErrInvalidCursor
 	}
 	ms, err := strconv.ParseInt(parts[1], 10, 64)
-	if err != nil || ms < 0 || !PossibleCIRunID(parts[2]) {
+	if err != nil || ms < 0 || strconv.FormatInt(ms, 10) != parts[1] || !PossibleCIRunID(parts[2]) {
 		return RunCursor{}, ErrInvalidCursor
 	}
 	return RunCursor{StartedAt: time.UnixMilli(ms).UTC(), CIRunID: parts[2]}, nil
+}
+
+// ImageCursor is a position in the image overview's order (newest latest
+// build first): the RecordedAt and ID of the latest build of the last image
+// already seen. Clients treat its encoded form as opaque.
+type ImageCursor struct {
+	// RecordedAt is when the last seen image's latest build was recorded.
+	RecordedAt time.Time
+	// ID is the id of that build.
+	ID int64
+}
+
+// imageCursorVersion prefixes the encoded form; it differs from the other
+// cursors' so that none is taken for another.
+const imageCursorVersion = "i1"
+
+// ImageCursorAt returns the cursor pointing at im.
+func ImageCursorAt(im ImageSummary) ImageCursor {
+	return ImageCursor{RecordedAt: im.Latest.RecordedAt, ID: im.Latest.ID}
+}
+
+// String encodes the cursor as URL-safe base64 text.
+func (c ImageCursor) String() string {
+	raw := fmt.Sprintf("%s:%d:%d", imageCursorVersion, c.RecordedAt.UnixMilli(), c.ID)
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// ParseImageCursor decodes a cursor produced by ImageCursor.String.
+func ParseImageCursor(s string) (ImageCursor, error) {
+	ms, id, ok := parseTimeID(s, imageCursorVersion)
+	if !ok {
+		return ImageCursor{}, ErrInvalidCursor
+	}
+	return ImageCursor{RecordedAt: time.UnixMilli(ms).UTC(), ID: id}, nil
+}
+
+// parseTimeID decodes "<version>:<ms>:<id>" in URL-safe base64, with
+// ms >= 0 and id > 0, both in canonical decimal form (so that each position
+// has one spelling).
+func parseTimeID(s, version string) (ms, id int64, ok bool) {
+	raw, err := strictBase64.DecodeString(s)
+	if err != nil || s == "" {
+		return 0, 0, false
+	}
+	parts := strings.Split(string(raw), ":")
+	if len(parts) != 3 || parts[0] != version {
+		return 0, 0, false
+	}
+	ms, err1 := strconv.ParseInt(parts[1], 10, 64)
+	id, err2 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil || ms < 0 || id <= 0 ||
+		strconv.FormatInt(ms, 10) != parts[1] || strconv.FormatInt(id, 10) != parts[2] {
+		return 0, 0, false
+	}
+	return ms, id, true
 }

@@ -91,6 +91,29 @@ type ImageFilter struct {
 	Project string
 }
 
+// Paging limits of the image overview.
+const (
+	DefaultImagePageSize = 50
+	MaxImagePageSize     = 100
+)
+
+// ImagePageRequest asks for one page of the image overview.
+type ImagePageRequest struct {
+	// Limit is the page size, 1..MaxImagePageSize.
+	Limit int
+	// After, when non-nil, continues after the image it points at.
+	After *ImageCursor
+}
+
+// ImagePage is one page of the image overview, newest latest build first.
+type ImagePage struct {
+	// Images holds up to Limit images.
+	Images []ImageSummary
+	// Next points at the last image of the page when more follow, and is
+	// nil on the last page.
+	Next *ImageCursor
+}
+
 // BuildFilter narrows the listing of an image's builds.
 type BuildFilter struct {
 	// Outcome, when not empty, keeps only the builds with this outcome.
@@ -190,9 +213,10 @@ type Store interface {
 	// RequestHash stores nothing and returns the first build with replayed
 	// true; with another RequestHash it returns ErrIdempotencyKeyReused.
 	AddBuildOnce(ctx context.Context, b Build, key IdempotencyKey) (stored Build, replayed bool, err error)
-	// Images summarizes every image that passes filter, most recently
-	// recorded first.
-	Images(ctx context.Context, filter ImageFilter) ([]ImageSummary, error)
+	// Images returns one page of the images that pass filter, the one
+	// whose latest build was recorded most recently first (by that build's
+	// RecordedAt, then ID).
+	Images(ctx context.Context, filter ImageFilter, page ImagePageRequest) (ImagePage, error)
 	// Builds returns one page of the builds of image that pass filter,
 	// newest first, or ErrNotFound if the image has no builds at all.
 	Builds(ctx context.Context, image string, filter BuildFilter, page PageRequest) (BuildPage, error)

@@ -68,10 +68,11 @@ func buildsToAPI(bs []ledger.Build) []apitypes.Build {
 	return out
 }
 
-// imageListToAPI converts image summaries to the body of GET /api/v1/images.
-func imageListToAPI(images []ledger.ImageSummary) apitypes.ImageList {
-	out := make([]apitypes.ImageSummary, 0, len(images))
-	for _, im := range images {
+// imagePageToAPI converts a page of image summaries to the body of
+// GET /api/v1/images; nextCursor is null on the last page.
+func imagePageToAPI(p ledger.ImagePage) apitypes.ImageList {
+	out := make([]apitypes.ImageSummary, 0, len(p.Images))
+	for _, im := range p.Images {
 		out = append(out, apitypes.ImageSummary{
 			Image:        im.Image,
 			Project:      im.Project,
@@ -83,7 +84,12 @@ func imageListToAPI(images []ledger.ImageSummary) apitypes.ImageList {
 			Runs:         apitypes.ImageRunCounts{Total: im.Runs, Reused: im.RunsReused},
 		})
 	}
-	return apitypes.ImageList{Images: out}
+	var next *string
+	if p.Next != nil {
+		s := p.Next.String()
+		next = &s
+	}
+	return apitypes.ImageList{Images: out, NextCursor: next}
 }
 
 // buildPageToAPI converts a page of builds to the body of

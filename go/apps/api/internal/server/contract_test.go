@@ -326,8 +326,10 @@ func TestConversionsCarryEveryField(t *testing.T) {
 	summary := ledger.ImageSummary{Image: "registry.example/ns/app", Project: "api", BuildCount: 1, Latest: stored,
 		LastBuiltAt: &t0, LastReusedAt: &t0, Runs: 2, RunsReused: 1}
 	assertAllSet(t, "ledger.ImageSummary fixture", summary)
-	list := imageListToAPI([]ledger.ImageSummary{summary})
-	assertAllSet(t, "imageListToAPI", list.Images[0])
+	imageCursor := ledger.ImageCursorAt(summary)
+	list := imagePageToAPI(ledger.ImagePage{Images: []ledger.ImageSummary{summary}, Next: &imageCursor})
+	assertAllSet(t, "imagePageToAPI", list)
+	assertAllSet(t, "imagePageToAPI images", list.Images[0])
 
 	point := ledger.SizePoint{RecordedAt: t0, SizeBytes: 10, BudgetBytes: ptr(int64(20)), Digest: stored.Digest,
 		Outcome: ledger.OutcomeBuilt, GitSHA: "3f2c1ab"}
@@ -370,7 +372,7 @@ func TestConversionsCarryEveryField(t *testing.T) {
 	if b, _ := json.Marshal(empty); string(b) != `{"builds":[],"nextCursor":null}` {
 		t.Errorf("empty page %s", b)
 	}
-	if b, _ := json.Marshal(imageListToAPI(nil)); string(b) != `{"images":[]}` {
+	if b, _ := json.Marshal(imagePageToAPI(ledger.ImagePage{})); string(b) != `{"images":[],"nextCursor":null}` {
 		t.Errorf("empty image list %s", b)
 	}
 	if b, _ := json.Marshal(runPageToAPI(ledger.RunPage{})); string(b) != `{"runs":[],"nextCursor":null}` {

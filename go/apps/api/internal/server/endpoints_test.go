@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -82,27 +83,59 @@ func TestImagesOverview(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.query, func(t *testing.T) {
-				res := api.do(t, "GET", "/api/v1/images"+tt.query, nil, nil)
-				if res.status != 200 {
-					t.Fatalf("%d %s", res.status, res.body)
-				}
-				var list apitypes.ImageList
-				res.json(t, &list)
-				var got []string
-				for _, im := range list.Images {
-					if im.Builds != im.BuildCount {
-						t.Errorf("builds %d != buildCount %d", im.Builds, im.BuildCount)
+				// One page, and pages of one and two images: the same list.
+				for _, limit := range []string{"", "1", "2"} {
+					got := overview(t, api, tt.query, limit)
+					if !slices.Equal(got, tt.want) {
+						t.Fatalf("limit %q: images\n got %q\nwant %q", limit, got, tt.want)
 					}
-					got = append(got, fmt.Sprintf("%s %s builds=%d latest=%d built=%s reused=%s runs=%d/%d",
-						im.Image, im.Project, im.Builds, im.Latest.Id, clock(im.LastBuiltAt), clock(im.LastReusedAt),
-						im.Runs.Total, im.Runs.Reused))
-				}
-				if !slices.Equal(got, tt.want) {
-					t.Fatalf("images\n got %q\nwant %q", got, tt.want)
 				}
 			})
 		}
 	})
+}
+
+// overview follows the image overview's pages (limit images each, the
+// default when "") from query and describes every image, in order.
+func overview(t *testing.T, api *testAPI, query, limit string) []string {
+	t.Helper()
+	var got []string
+	cursor := ""
+	for page := 0; page < 10; page++ {
+		q := url.Values{}
+		if base, err := url.ParseQuery(strings.TrimPrefix(query, "?")); err == nil {
+			q = base
+		}
+		if limit != "" {
+			q.Set("limit", limit)
+		}
+		if cursor != "" {
+			q.Set("cursor", cursor)
+		}
+		res := api.do(t, "GET", "/api/v1/images?"+q.Encode(), nil, nil)
+		if res.status != 200 {
+			t.Fatalf("%d %s", res.status, res.body)
+		}
+		var list apitypes.ImageList
+		res.json(t, &list)
+		if n, err := strconv.Atoi(limit); err == nil && len(list.Images) > n {
+			t.Fatalf("page of %d, limit %s", len(list.Images), limit)
+		}
+		for _, im := range list.Images {
+			if im.Builds != im.BuildCount {
+				t.Errorf("builds %d != buildCount %d", im.Builds, im.BuildCount)
+			}
+			got = append(got, fmt.Sprintf("%s %s builds=%d latest=%d built=%s reused=%s runs=%d/%d",
+				im.Image, im.Project, im.Builds, im.Latest.Id, clock(im.LastBuiltAt), clock(im.LastReusedAt),
+				im.Runs.Total, im.Runs.Reused))
+		}
+		if list.NextCursor == nil {
+			return got
+		}
+		cursor = *list.NextCursor
+	}
+	t.Fatal("too many pages")
+	return nil
 }
 
 // pageIDs follows nextCursor from path (which has a query) to the end and
@@ -297,6 +330,11 @@ func TestQueryErrors(t *testing.T) {
 			{"/api/v1/images?project=", 400, []string{"project"}},
 			{"/api/v1/images?project=-web", 400, []string{"project"}},
 			{"/api/v1/images?project=web", 200, nil},
+			{"/api/v1/images?limit=100", 200, nil},
+			{"/api/v1/images?limit=101", 400, []string{"limit"}},
+			{"/api/v1/images?limit=0&cursor=x&project=-", 400, []string{"limit", "cursor", "project"}},
+			{"/api/v1/images?cursor=" + runCursorOnBuilds, 400, []string{"cursor"}},
+			{"/api/v1/images?cursor=djE6MTc0ODc3OTIwMDEyMzo0Mg", 400, []string{"cursor"}},
 			{builds + "?outcome=cached", 400, []string{"outcome"}},
 			{builds + "?outcome=Built&limit=0&cursor=x", 400, []string{"outcome", "limit", "cursor"}},
 			{builds + "?cursor=" + runCursorOnBuilds, 400, []string{"cursor"}},

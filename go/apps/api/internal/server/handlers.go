@@ -151,21 +151,22 @@ func tokenScope(r *http.Request) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// handleListImages lists every image (of one project, with ?project=)
-// with its latest build, last built/reused times and counts.
+// handleListImages pages through the images (of one project, with
+// ?project=), each with its latest build, last built/reused times and
+// counts, newest latest build first.
 func (s *Server) handleListImages(w http.ResponseWriter, r *http.Request) {
 	q := newQueryParams(r)
 	filter := ledger.ImageFilter{Project: q.project()}
+	page := ledger.ImagePageRequest{Limit: q.limit(ledger.DefaultImagePageSize, ledger.MaxImagePageSize), After: cursor(q, ledger.ParseImageCursor)}
 	if e := q.err(); e != nil {
 		httpx.WriteError(w, e)
 		return
 	}
-	images, err := s.store.Images(r.Context(), filter)
-	if err != nil {
-		s.internalError(w, r, err)
+	res, err := s.store.Images(r.Context(), filter, page)
+	if s.storeError(w, r, err, nil) {
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, imageListToAPI(images))
+	httpx.WriteJSON(w, http.StatusOK, imagePageToAPI(res))
 }
 
 // handleListBuilds pages through one image's builds, newest first,

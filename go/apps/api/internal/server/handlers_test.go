@@ -21,8 +21,8 @@ type failingStore struct {
 	err error
 }
 
-func (f failingStore) Images(context.Context, ledger.ImageFilter) ([]ledger.ImageSummary, error) {
-	return nil, f.err
+func (f failingStore) Images(context.Context, ledger.ImageFilter, ledger.ImagePageRequest) (ledger.ImagePage, error) {
+	return ledger.ImagePage{}, f.err
 }
 
 func TestStoreFailures(t *testing.T) {

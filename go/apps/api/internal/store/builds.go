@@ -40,8 +40,8 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// insertBuild inserts b through q, in the caller's transaction, and
-// returns it with its new ID.
+// insertBuild inserts b through q, in the caller's transaction, updates
+// the image overview's summaries with it and returns it with its new ID.
 func (s *Store) insertBuild(ctx context.Context, q querier, b ledger.Build) (ledger.Build, error) {
 	tags, err := json.Marshal(b.Tags)
 	if err != nil {
@@ -57,6 +57,9 @@ func (s *Store) insertBuild(ctx context.Context, q querier, b ledger.Build) (led
 		b.NxHash, string(b.Outcome), b.DurationMs, nullString(b.CIRunID), b.RecordedAt.UnixMilli(),
 	).Scan(&b.ID)
 	if err != nil {
+		return ledger.Build{}, fmt.Errorf("insert build: %w", err)
+	}
+	if err := s.updateSummaries(ctx, q, b); err != nil {
 		return ledger.Build{}, fmt.Errorf("insert build: %w", err)
 	}
 	return b, nil
@@ -133,60 +136,6 @@ func scanBuild(row scanner, extra ...any) (ledger.Build, error) {
 	b.CIRunID = ciRunID.String
 	b.RecordedAt = fromMillis(recordedAt)
 	return b, nil
-}
-
-// Images summarizes every image that passes filter with its latest build,
-// the times it was last built and reused and its run counts, most recent
-// first. Everything is computed by the database in one query.
-func (s *Store) Images(ctx context.Context, filter ledger.ImageFilter) ([]ledger.ImageSummary, error) {
-	ctx, cancel := s.bounded(ctx)
-	defer cancel()
-	query := `
-		WITH latest AS (
-			SELECT b.*, ROW_NUMBER() OVER (PARTITION BY image ORDER BY recorded_at DESC, id DESC) AS rn
-			FROM builds b
-		), counts AS (
-			SELECT image,
-			       COUNT(*) AS builds,
-			       MAX(CASE WHEN outcome = 'built' THEN recorded_at END) AS last_built,
-			       MAX(CASE WHEN outcome = 'reused' THEN recorded_at END) AS last_reused,
-			       COUNT(DISTINCT ci_run_id) AS runs,
-			       COUNT(DISTINCT CASE WHEN outcome = 'reused' THEN ci_run_id END) AS runs_reused
-			FROM builds
-			GROUP BY image
-		)
-		SELECT ` + buildColumns("l") + `, c.builds, c.last_built, c.last_reused, c.runs, c.runs_reused
-		FROM latest l JOIN counts c ON c.image = l.image
-		WHERE l.rn = 1`
-	var args []any
-	if filter.Project != "" {
-		query += ` AND l.project = ?`
-		args = append(args, filter.Project)
-	}
-	query += ` ORDER BY l.recorded_at DESC, l.id DESC`
-	rows, err := s.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list images: %w", err)
-	}
-	defer rows.Close()
-	images := []ledger.ImageSummary{}
-	for rows.Next() {
-		var (
-			im                    ledger.ImageSummary
-			lastBuilt, lastReused sql.NullInt64
-		)
-		b, err := scanBuild(rows, &im.BuildCount, &lastBuilt, &lastReused, &im.Runs, &im.RunsReused)
-		if err != nil {
-			return nil, fmt.Errorf("list images: %w", err)
-		}
-		im.Image, im.Project, im.Latest = b.Image, b.Project, b
-		im.LastBuiltAt, im.LastReusedAt = timePtr(lastBuilt), timePtr(lastReused)
-		images = append(images, im)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list images: %w", err)
-	}
-	return images, nil
 }
 
 // Builds returns a page of image's builds that pass filter, newest first,

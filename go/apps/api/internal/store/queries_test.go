@@ -22,9 +22,9 @@ func runBuild(image, runID string, outcome ledger.Outcome, minute int) ledger.Bu
 func TestImages(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		images, err := s.Images(ctx, ledger.ImageFilter{})
-		if err != nil || images == nil || len(images) != 0 {
-			t.Fatalf("empty store: %v %#v", err, images)
+		empty, err := s.Images(ctx, ledger.ImageFilter{}, ledger.ImagePageRequest{Limit: 5})
+		if err != nil || empty.Images == nil || len(empty.Images) != 0 || empty.Next != nil {
+			t.Fatalf("empty store: %v %#v", err, empty)
 		}
 
 		const built, reused = ledger.OutcomeBuilt, ledger.OutcomeReused
@@ -62,17 +62,56 @@ func TestImages(t *testing.T) {
 			{name: "unknown project", filter: ledger.ImageFilter{Project: "nope"}, want: []ledger.ImageSummary{}},
 		}
 		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				got, err := s.Images(ctx, tt.filter)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if fmt.Sprintf("%+v", show(got)) != fmt.Sprintf("%+v", show(tt.want)) {
-					t.Fatalf("images\n got %+v\nwant %+v", show(got), show(tt.want))
-				}
-			})
+			// Every page size: the pages, joined, are the whole overview.
+			for limit := 1; limit <= 4; limit++ {
+				t.Run(fmt.Sprintf("%s limit %d", tt.name, limit), func(t *testing.T) {
+					got := allImages(t, s, tt.filter, limit)
+					if fmt.Sprintf("%+v", show(got)) != fmt.Sprintf("%+v", show(tt.want)) {
+						t.Fatalf("images\n got %+v\nwant %+v", show(got), show(tt.want))
+					}
+				})
+			}
+		}
+		if checked, err := s.Check(ctx); err != nil {
+			t.Fatalf("check after %v: %v", checked, err)
+		}
+		for _, limit := range []int{0, ledger.MaxImagePageSize + 1} {
+			if _, err := s.Images(ctx, ledger.ImageFilter{}, ledger.ImagePageRequest{Limit: limit}); err == nil {
+				t.Errorf("limit %d accepted", limit)
+			}
 		}
 	})
+}
+
+// allImages pages through the overview limit images at a time, checking
+// that every page but the last is full and has a cursor that round-trips.
+func allImages(t *testing.T, s *Store, filter ledger.ImageFilter, limit int) []ledger.ImageSummary {
+	t.Helper()
+	var all []ledger.ImageSummary
+	var after *ledger.ImageCursor
+	for range 100 {
+		page, err := s.Images(context.Background(), filter, ledger.ImagePageRequest{Limit: limit, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, page.Images...)
+		if page.Next == nil {
+			if len(page.Images) > limit {
+				t.Fatalf("last page of %d, limit %d", len(page.Images), limit)
+			}
+			return all
+		}
+		if len(page.Images) != limit {
+			t.Fatalf("page of %d before the last, limit %d", len(page.Images), limit)
+		}
+		c, err := ledger.ParseImageCursor(page.Next.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		after = &c
+	}
+	t.Fatal("too many pages")
+	return nil
 }
 
 // show makes image summaries comparable as text (times by value).

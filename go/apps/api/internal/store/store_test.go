@@ -126,7 +126,7 @@ func TestOpenMigratesOnce(t *testing.T) {
 			versions = append(versions, v)
 		}
 		rows.Close()
-		if want := []string{"0001_create_builds", "0002_budgets_and_runs", "0003_idempotency_keys"}; !slices.Equal(versions, want) {
+		if want := []string{"0001_create_builds", "0002_budgets_and_runs", "0003_idempotency_keys", "0004_image_summaries"}; !slices.Equal(versions, want) {
 			t.Fatalf("schema_migrations = %v, want %v", versions, want)
 		}
 		page, err := s2.Builds(context.Background(), "r.example/a", ledger.BuildFilter{}, ledger.PageRequest{Limit: 10})
@@ -374,7 +374,7 @@ func TestOperationsTimeOut(t *testing.T) {
 			call func() error
 		}{
 			{"AddBuild", func() error { _, err := s.AddBuild(ctx, build("r.example/a", t0)); return err }},
-			{"Images", func() error { _, err := s.Images(ctx, ledger.ImageFilter{}); return err }},
+			{"Images", func() error { _, err := s.Images(ctx, ledger.ImageFilter{}, ledger.ImagePageRequest{Limit: 5}); return err }},
 			{"Builds", func() error {
 				_, err := s.Builds(ctx, "r.example/a", ledger.BuildFilter{}, ledger.PageRequest{Limit: 1})
 				return err

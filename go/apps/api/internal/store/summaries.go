@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"slipway/apps/api/internal/ledger"
+)
+
+// summaryUpsert adds one build to its image's row of image_summaries: one
+// more build, the latest build if it is newer (by recorded_at, then id; an
+// API server with a slow clock may record an older time after a newer
+// one), the last built and reused times, and the new distinct runs.
+const summaryUpsert = `
+	INSERT INTO image_summaries (image, project, latest_id, latest_recorded_at, builds,
+	                             last_built_at, last_reused_at, runs, runs_reused)
+	VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)
+	ON CONFLICT (image) DO UPDATE SET
+		builds = image_summaries.builds + 1,
+		project = CASE WHEN ` + newerLatest + ` THEN excluded.project ELSE image_summaries.project END,
+		latest_id = CASE WHEN ` + newerLatest + ` THEN excluded.latest_id ELSE image_summaries.latest_id END,
+		latest_recorded_at = CASE WHEN ` + newerLatest + `
+			THEN excluded.latest_recorded_at ELSE image_summaries.latest_recorded_at END,
+		last_built_at = CASE WHEN excluded.last_built_at IS NOT NULL AND
+			(image_summaries.last_built_at IS NULL OR excluded.last_built_at > image_summaries.last_built_at)
+			THEN excluded.last_built_at ELSE image_summaries.last_built_at END,
+		last_reused_at = CASE WHEN excluded.last_reused_at IS NOT NULL AND
+			(image_summaries.last_reused_at IS NULL OR excluded.last_reused_at > image_summaries.last_reused_at)
+			THEN excluded.last_reused_at ELSE image_summaries.last_reused_at END,
+		runs = image_summaries.runs + excluded.runs,
+		runs_reused = image_summaries.runs_reused + excluded.runs_reused`
+
+// newerLatest says that the build being added comes after the image's
+// latest one in the overview's order.
+const newerLatest = `(excluded.latest_recorded_at, excluded.latest_id) > (image_summaries.latest_recorded_at, image_summaries.latest_id)`
+
+// updateSummaries brings image_runs and image_summaries up to date with b,
+// just inserted through q, in the same transaction: a crash leaves the
+// build and the overview's account of it together or neither. Concurrent
+// inserts of one image take turns on its rows (PostgreSQL's row locks,
+// SQLite's one writer), so no count is lost.
+func (s *Store) updateSummaries(ctx context.Context, q querier, b ledger.Build) error {
+	var newRun, newReusedRun int64
+	reused := int64(0)
+	if b.Outcome == ledger.OutcomeReused {
+		reused = 1
+	}
+	if b.CIRunID != "" {
+		res, err := q.ExecContext(ctx, s.dialect.sql(`INSERT INTO image_runs (image, ci_run_id, reused) VALUES (?, ?, ?)
+			ON CONFLICT (image, ci_run_id) DO NOTHING`), b.Image, b.CIRunID, reused)
+		if err != nil {
+			return fmt.Errorf("count the image's runs: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("count the image's runs: %w", err)
+		} else if n == 1 {
+			newRun, newReusedRun = 1, reused
+		} else if reused == 1 {
+			// A run seen before, now reusing the image for the first time?
+			res, err := q.ExecContext(ctx, s.dialect.sql(`UPDATE image_runs SET reused = 1
+				WHERE image = ? AND ci_run_id = ? AND reused = 0`), b.Image, b.CIRunID)
+			if err != nil {
+				return fmt.Errorf("count the image's runs: %w", err)
+			}
+			if newReusedRun, err = res.RowsAffected(); err != nil {
+				return fmt.Errorf("count the image's runs: %w", err)
+			}
+		}
+	}
+	at := b.RecordedAt.UnixMilli()
+	var builtAt, reusedAt sql.NullInt64
+	if b.Outcome == ledger.OutcomeBuilt {
+		builtAt = sql.NullInt64{Int64: at, Valid: true}
+	} else {
+		reusedAt = sql.NullInt64{Int64: at, Valid: true}
+	}
+	if _, err := q.ExecContext(ctx, s.dialect.sql(summaryUpsert),
+		b.Image, b.Project, b.ID, at, builtAt, reusedAt, newRun, newReusedRun); err != nil {
+		return fmt.Errorf("update the image summary: %w", err)
+	}
+	return nil
+}
+
+// Images returns one page of the image overview that passes filter, newest
+// latest build first, by keyset on (latest_recorded_at, latest_id). It reads
+// the summaries insertBuild keeps and each image's latest build by its id:
+// a page costs limit+1 index entries and as many row lookups, however many
+// builds the ledger holds.
+func (s *Store) Images(ctx context.Context, filter ledger.ImageFilter, page ledger.ImagePageRequest) (ledger.ImagePage, error) {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
+	limit := page.Limit
+	if limit <= 0 || limit > ledger.MaxImagePageSize {
+		return ledger.ImagePage{}, fmt.Errorf("list images: limit %d out of range 1..%d", limit, ledger.MaxImagePageSize)
+	}
+	query := `SELECT ` + buildColumns("b") + `, s.builds, s.last_built_at, s.last_reused_at, s.runs, s.runs_reused
+		FROM image_summaries s JOIN builds b ON b.id = s.latest_id
+		WHERE TRUE`
+	var args []any
+	if filter.Project != "" {
+		query += ` AND s.project = ?`
+		args = append(args, filter.Project)
+	}
+	if page.After != nil {
+		query += ` AND (s.latest_recorded_at, s.latest_id) < (?, ?)`
+		args = append(args, page.After.RecordedAt.UnixMilli(), page.After.ID)
+	}
+	// One extra row tells whether another page follows.
+	query += ` ORDER BY s.latest_recorded_at DESC, s.latest_id DESC LIMIT ?`
+	args = append(args, limit+1)
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return ledger.ImagePage{}, fmt.Errorf("list images: %w", err)
+	}
+	defer rows.Close()
+	images := []ledger.ImageSummary{}
+	for rows.Next() {
+		var (
+			im                    ledger.ImageSummary
+			lastBuilt, lastReused sql.NullInt64
+		)
+		b, err := scanBuild(rows, &im.BuildCount, &lastBuilt, &lastReused, &im.Runs, &im.RunsReused)
+		if err != nil {
+			return ledger.ImagePage{}, fmt.Errorf("list images: %w", err)
+		}
+		im.Image, im.Project, im.Latest = b.Image, b.Project, b
+		im.LastBuiltAt, im.LastReusedAt = timePtr(lastBuilt), timePtr(lastReused)
+		images = append(images, im)
+	}
+	if err := rows.Err(); err != nil {
+		return ledger.ImagePage{}, fmt.Errorf("list images: %w", err)
+	}
+	out := ledger.ImagePage{Images: images}
+	if len(images) > limit {
+		out.Images = images[:limit]
+		c := ledger.ImageCursorAt(out.Images[limit-1])
+		out.Next = &c
+	}
+	return out, nil
+}
