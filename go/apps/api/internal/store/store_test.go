@@ -374,7 +374,10 @@ func TestOperationsTimeOut(t *testing.T) {
 			call func() error
 		}{
 			{"AddBuild", func() error { _, err := s.AddBuild(ctx, build("r.example/a", t0)); return err }},
-			{"Images", func() error { _, err := s.Images(ctx, ledger.ImageFilter{}, ledger.ImagePageRequest{Limit: 5}); return err }},
+			{"Images", func() error {
+				_, err := s.Images(ctx, ledger.ImageFilter{}, ledger.ImagePageRequest{Limit: 5})
+				return err
+			}},
 			{"Builds", func() error {
 				_, err := s.Builds(ctx, "r.example/a", ledger.BuildFilter{}, ledger.PageRequest{Limit: 1})
 				return err
