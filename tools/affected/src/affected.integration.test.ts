@@ -8,7 +8,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-// The workspace-copy and nested-Nx helpers shared by the tool tests (@slipway/testing).
+// The CI plan's rule (@slipway/ci), and the workspace-copy and nested-Nx helpers shared by the tool tests (@slipway/testing).
+import { keepChangedHashes } from '@slipway/ci/src/plan';
 import { nestedNxEnv, runNx } from '@slipway/testing/src/nx-runner';
 import { copyWorkspace, type WorkspaceCopy } from '@slipway/testing/src/workspace-copy';
 import { writeBaseFixtures } from './fixtures';
@@ -80,8 +81,10 @@ describe('affected graph and docker-build hashes', () => {
       if (!baseHashes[id] || !now[id]) throw new Error(`no docker-build hash for ${p}: ${JSON.stringify(now)}`);
       return baseHashes[id] !== now[id];
     });
+    // What the CI plan keeps of the affected projects, by its own rule.
+    const { keep } = keepChangedHashes(projects, baseHashes, now);
     console.log(`row "${row.change}": ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return { change: row.change, affected: projects, rebuilt: [...rebuilt].sort() };
+    return { change: row.change, affected: projects, rebuilt: [...rebuilt].sort(), planned: keep };
   }
 
   beforeAll(() => {

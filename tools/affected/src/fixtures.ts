@@ -42,6 +42,15 @@ export const BASE_FIXTURES: Readonly<Record<string, string>> = {
     'var _ = onlyapi.Name',
     '',
   ].join('\n'),
+  // A package of a library both services link (go-httpx) that neither links.
+  'go/libs/httpx/unlinked/unlinked.go': [
+    '// Package unlinked is a fixture of the affected-graph suite: a package of go-httpx no service links.',
+    'package unlinked',
+    '',
+    '// Name names the package.',
+    'const Name = "unlinked"',
+    '',
+  ].join('\n'),
   // A CI workflow: not an input of any task.
   '.github/workflows/ci.yml': [
     '# Fixture of the affected-graph suite: a CI workflow.',

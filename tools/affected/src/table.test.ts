@@ -14,6 +14,8 @@ describe('the affected table', () => {
       expect(row.files.length, row.change).toBeGreaterThan(0);
       expect(row.affected, row.change).toEqual([...row.affected].sort());
       expect(row.rebuilt, row.change).toEqual([...row.rebuilt].sort());
+      // The plan keeps what is affected and gets a new hash: nothing else, nothing less.
+      expect(row.planned, row.change).toEqual(row.affected.filter((p) => row.rebuilt.includes(p)));
       expect(row.reason, row.change).not.toBe('');
     }
     expect(new Set(ROWS.map((r) => r.change)).size).toBe(ROWS.length);
@@ -28,8 +30,8 @@ describe('the affected table', () => {
     const diff = diffOutcomes(expected, actual);
     expect(diff).toContain('1 row(s) of the affected table do not hold');
     expect(diff).toContain(`row 2: ${second.change}`);
-    expect(diff).toContain('  - expected  affected: web   hash changed: —');
-    expect(diff).toContain('  + actual    affected: web   hash changed: api, web');
+    expect(diff).toContain('  - expected  affected: web   hash changed: —   plan keeps: —');
+    expect(diff).toContain('  + actual    affected: web   hash changed: api, web   plan keeps: —');
     expect(diff).toContain('actual table:');
     expect(diff).not.toContain('row 1:');
   });

@@ -4,7 +4,7 @@ const list = (xs: readonly string[]): string => (xs.length ? xs.join(', ') : 'â€
 
 /** One outcome as a line of text. */
 export function formatOutcome(o: Outcome): string {
-  return `${o.change}\n    affected: ${list(o.affected)}   docker-build hash changed: ${list(o.rebuilt)}`;
+  return `${o.change}\n    affected: ${list(o.affected)}   docker-build hash changed: ${list(o.rebuilt)}   plan keeps: ${list(o.planned)}`;
 }
 
 /**
@@ -19,8 +19,8 @@ export function diffOutcomes(expected: readonly Outcome[], actual: readonly Outc
     const a = actual[i];
     if (JSON.stringify(e) === JSON.stringify(a)) continue;
     lines.push(`row ${i + 1}: ${e?.change ?? a?.change ?? '?'}`);
-    if (e) lines.push(`  - expected  affected: ${list(e.affected)}   hash changed: ${list(e.rebuilt)}`);
-    if (a) lines.push(`  + actual    affected: ${list(a.affected)}   hash changed: ${list(a.rebuilt)}`);
+    if (e) lines.push(`  - expected  affected: ${list(e.affected)}   hash changed: ${list(e.rebuilt)}   plan keeps: ${list(e.planned)}`);
+    if (a) lines.push(`  + actual    affected: ${list(a.affected)}   hash changed: ${list(a.rebuilt)}   plan keeps: ${list(a.planned)}`);
   }
   if (lines.length === 0) return '';
   return [
@@ -35,13 +35,13 @@ export function diffOutcomes(expected: readonly Outcome[], actual: readonly Outc
 /** The expected table as Markdown, as docs/affected.md shows it. */
 export function markdownTable(rows: readonly Row[]): string {
   const out = [
-    '| # | change | affected (with docker-build) | docker-build hash changes | why |',
-    '| --- | --- | --- | --- | --- |',
+    '| # | change | affected (with docker-build) | docker-build hash changes | plan keeps | why |',
+    '| --- | --- | --- | --- | --- | --- |',
   ];
   rows.forEach((row, i) => {
     const o = expectedOutcome(row);
     const cell = (s: string) => s.replace(/\|/g, '\\|');
-    out.push(`| ${i + 1} | ${cell(row.change)} | ${list(o.affected)} | ${list(o.rebuilt)} | ${cell(row.reason)} |`);
+    out.push(`| ${i + 1} | ${cell(row.change)} | ${list(o.affected)} | ${list(o.rebuilt)} | ${list(o.planned)} | ${cell(row.reason)} |`);
   });
   return out.join('\n');
 }
