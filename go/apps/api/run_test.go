@@ -115,7 +115,7 @@ func testRunServesAndShutsDown(t *testing.T, db storetest.Database) {
 	if cfg, _ := starting[0]["config"].(map[string]any); !strings.HasPrefix(fmt.Sprint(cfg["storage"]), db.Name) {
 		t.Fatalf("start record storage %v, want %s", cfg["storage"], db.Name)
 	}
-	if n := len(inst.Logs.Records("applied migration")); n != 4 {
+	if n := len(inst.Logs.Records("applied migration")); n != 5 {
 		t.Fatalf("%d migrations applied on first start", n)
 	}
 	if n := len(inst.Logs.Records("request")); n < 6 {

@@ -30,6 +30,26 @@ const expectedSummaries = `
 	) r ON r.image = l.image
 	WHERE l.rn = 1`
 
+// expectedRuns computes run_summaries from the builds table.
+const expectedRuns = `
+	SELECT r.ci_run_id, r.started_at, r.finished_at, r.images, r.built, r.reused, r.duration_ms,
+	       n.recorded_at, n.id, n.git_sha
+	FROM (
+		SELECT ci_run_id, MIN(recorded_at) AS started_at, MAX(recorded_at) AS finished_at, COUNT(*) AS images,
+		       SUM(CASE WHEN outcome = 'built' THEN 1 ELSE 0 END) AS built,
+		       SUM(CASE WHEN outcome = 'reused' THEN 1 ELSE 0 END) AS reused,
+		       SUM(CASE WHEN duration_ms > 604800000 THEN 604800000 ELSE duration_ms END) AS duration_ms
+		FROM builds WHERE ci_run_id IS NOT NULL GROUP BY ci_run_id
+	) r
+	JOIN (
+		SELECT ci_run_id, recorded_at, id, git_sha,
+		       ROW_NUMBER() OVER (PARTITION BY ci_run_id ORDER BY recorded_at DESC, id DESC) AS rn
+		FROM builds WHERE ci_run_id IS NOT NULL
+	) n ON n.ci_run_id = r.ci_run_id AND n.rn = 1`
+
+const actualRuns = `SELECT ci_run_id, started_at, finished_at, images, built, reused, duration_ms,
+	newest_recorded_at, newest_id, git_sha FROM run_summaries`
+
 const actualSummaries = `SELECT image, project, latest_id, latest_recorded_at, builds, last_built_at, last_reused_at,
 	runs, runs_reused FROM image_summaries`
 
@@ -37,7 +57,7 @@ const actualSummaries = `SELECT image, project, latest_id, latest_recorded_at, b
 // integrity_check and foreign_key_check; in PostgreSQL, amcheck's
 // bt_index_check of every index of the ledger's tables when the amcheck
 // extension is installed), and that the image overview's summaries agree
-// with the builds they sum up. It returns what it checked, and an error
+// with the builds they sum up (the image overview's and the runs'). It returns what it checked, and an error
 // naming the first problem found. It reads everything: a test's or an
 // operator's tool, not a request's.
 func (s *Store) Check(ctx context.Context) (checked []string, err error) {
@@ -84,6 +104,8 @@ func (s *Store) Check(ctx context.Context) (checked []string, err error) {
 	for _, c := range []struct{ name, a, b string }{
 		{"image_summaries missing or wrong", expectedSummaries, actualSummaries},
 		{"image_summaries extra or wrong", actualSummaries, expectedSummaries},
+		{"run_summaries missing or wrong", expectedRuns, actualRuns},
+		{"run_summaries extra or wrong", actualRuns, expectedRuns},
 		{"image_runs missing or wrong", `SELECT image, ci_run_id, MAX(CASE WHEN outcome = 'reused' THEN 1 ELSE 0 END)
 			FROM builds WHERE ci_run_id IS NOT NULL GROUP BY image, ci_run_id`, `SELECT image, ci_run_id, reused FROM image_runs`},
 		{"image_runs extra or wrong", `SELECT image, ci_run_id, reused FROM image_runs`, `SELECT image, ci_run_id, MAX(CASE WHEN outcome = 'reused' THEN 1 ELSE 0 END)

@@ -8,33 +8,10 @@ import (
 	"slipway/apps/api/internal/ledger"
 )
 
-// runsQuery sums up CI runs: the builds grouped by ci_run_id, with the git
-// sha of each run's newest build. %[1]s is an extra condition on the builds
-// (a run id), or TRUE; %[2]d is ledger.MaxDurationMs: each build counts at
-// most that much in the sum, so that rows stored before durationMs was
-// bounded (up to 2^63-1) cannot overflow it and fail every read of runs.
-const runsQuery = `
-	WITH runs AS (
-		SELECT ci_run_id,
-		       MIN(recorded_at) AS started_at,
-		       MAX(recorded_at) AS finished_at,
-		       COUNT(*) AS images,
-		       SUM(CASE WHEN outcome = 'built' THEN 1 ELSE 0 END) AS built,
-		       SUM(CASE WHEN outcome = 'reused' THEN 1 ELSE 0 END) AS reused,
-		       CAST(SUM(CASE WHEN duration_ms > %[2]d THEN %[2]d ELSE duration_ms END) AS BIGINT) AS duration_ms
-		FROM builds
-		WHERE ci_run_id IS NOT NULL AND %[1]s
-		GROUP BY ci_run_id
-	), newest AS (
-		SELECT ci_run_id, git_sha,
-		       ROW_NUMBER() OVER (PARTITION BY ci_run_id ORDER BY recorded_at DESC, id DESC) AS rn
-		FROM builds
-		WHERE ci_run_id IS NOT NULL AND %[1]s
-	)
-	SELECT r.ci_run_id, n.git_sha, r.started_at, r.finished_at, r.images, r.built, r.reused, r.duration_ms
-	FROM runs r JOIN newest n ON n.ci_run_id = r.ci_run_id AND n.rn = 1`
+// runColumns are the columns of run_summaries that scanRun reads.
+const runColumns = `ci_run_id, git_sha, started_at, finished_at, images, built, reused, duration_ms`
 
-// scanRun reads one row of runsQuery.
+// scanRun reads runColumns.
 func scanRun(row scanner) (ledger.RunSummary, error) {
 	var (
 		r                 ledger.RunSummary
@@ -47,8 +24,9 @@ func scanRun(row scanner) (ledger.RunSummary, error) {
 	return r, nil
 }
 
-// Runs returns one page of CI runs, newest first, using keyset pagination
-// on (started_at, ci_run_id).
+// Runs returns one page of CI runs, newest first, by keyset on
+// (started_at, ci_run_id) over the run summaries that insertBuild keeps: a
+// page reads limit+1 index entries, however many builds the runs hold.
 func (s *Store) Runs(ctx context.Context, page ledger.RunPageRequest) (ledger.RunPage, error) {
 	ctx, cancel := s.bounded(ctx)
 	defer cancel()
@@ -56,14 +34,14 @@ func (s *Store) Runs(ctx context.Context, page ledger.RunPageRequest) (ledger.Ru
 	if limit <= 0 || limit > ledger.MaxPageSize {
 		return ledger.RunPage{}, fmt.Errorf("list runs: limit %d out of range 1..%d", limit, ledger.MaxPageSize)
 	}
-	query := fmt.Sprintf(runsQuery, "TRUE", ledger.MaxDurationMs)
+	query := `SELECT ` + runColumns + ` FROM run_summaries`
 	var args []any
 	if page.After != nil {
-		query += ` WHERE (r.started_at, r.ci_run_id) < (?, ?)`
+		query += ` WHERE (started_at, ci_run_id) < (?, ?)`
 		args = append(args, page.After.StartedAt.UnixMilli(), page.After.CIRunID)
 	}
 	// One extra row tells whether another page follows.
-	query += ` ORDER BY r.started_at DESC, r.ci_run_id DESC LIMIT ?`
+	query += ` ORDER BY started_at DESC, ci_run_id DESC LIMIT ?`
 	args = append(args, limit+1)
 	rows, err := s.query(ctx, query, args...)
 	if err != nil {
@@ -108,7 +86,7 @@ func (s *Store) Run(ctx context.Context, ciRunID string) (ledger.Run, error) {
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
 
-	summary, err := scanRun(tx.QueryRowContext(ctx, s.dialect.sql(fmt.Sprintf(runsQuery, "ci_run_id = ?", ledger.MaxDurationMs)), ciRunID, ciRunID))
+	summary, err := scanRun(tx.QueryRowContext(ctx, s.dialect.sql(`SELECT `+runColumns+` FROM run_summaries WHERE ci_run_id = ?`), ciRunID))
 	if errNoRows(err) {
 		return ledger.Run{}, ledger.ErrNotFound
 	}

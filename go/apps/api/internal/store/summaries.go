@@ -35,7 +35,8 @@ const summaryUpsert = `
 // latest one in the overview's order.
 const newerLatest = `(excluded.latest_recorded_at, excluded.latest_id) > (image_summaries.latest_recorded_at, image_summaries.latest_id)`
 
-// updateSummaries brings image_runs and image_summaries up to date with b,
+// updateSummaries brings image_runs, image_summaries and (for a build of a
+// CI run) run_summaries up to date with b,
 // just inserted through q, in the same transaction: a crash leaves the
 // build and the overview's account of it together or neither. Concurrent
 // inserts of one image take turns on its rows (PostgreSQL's row locks,
@@ -79,8 +80,40 @@ func (s *Store) updateSummaries(ctx context.Context, q querier, b ledger.Build) 
 		b.Image, b.Project, b.ID, at, builtAt, reusedAt, newRun, newReusedRun); err != nil {
 		return fmt.Errorf("update the image summary: %w", err)
 	}
+	if b.CIRunID == "" {
+		return nil
+	}
+	if _, err := q.ExecContext(ctx, s.dialect.sql(runUpsert),
+		b.CIRunID, at, at, 1-reused, reused, min(b.DurationMs, ledger.MaxDurationMs), at, b.ID, b.GitSHA); err != nil {
+		return fmt.Errorf("update the run summary: %w", err)
+	}
 	return nil
 }
+
+// runUpsert adds one build to its CI run's row of run_summaries: the first
+// and last times, the counts, the duration (each build counts at most
+// ledger.MaxDurationMs, as in migration 0005, so that older rows of up to
+// 2^63-1 cannot overflow the sum) and the newest build's git sha.
+const runUpsert = `
+	INSERT INTO run_summaries (ci_run_id, started_at, finished_at, images, built, reused, duration_ms,
+	                           newest_recorded_at, newest_id, git_sha)
+	VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (ci_run_id) DO UPDATE SET
+		started_at = CASE WHEN excluded.started_at < run_summaries.started_at
+			THEN excluded.started_at ELSE run_summaries.started_at END,
+		finished_at = CASE WHEN excluded.finished_at > run_summaries.finished_at
+			THEN excluded.finished_at ELSE run_summaries.finished_at END,
+		images = run_summaries.images + 1,
+		built = run_summaries.built + excluded.built,
+		reused = run_summaries.reused + excluded.reused,
+		duration_ms = run_summaries.duration_ms + excluded.duration_ms,
+		newest_recorded_at = CASE WHEN ` + newerInRun + `
+			THEN excluded.newest_recorded_at ELSE run_summaries.newest_recorded_at END,
+		newest_id = CASE WHEN ` + newerInRun + ` THEN excluded.newest_id ELSE run_summaries.newest_id END,
+		git_sha = CASE WHEN ` + newerInRun + ` THEN excluded.git_sha ELSE run_summaries.git_sha END`
+
+// newerInRun says that the build being added is the run's newest.
+const newerInRun = `(excluded.newest_recorded_at, excluded.newest_id) > (run_summaries.newest_recorded_at, run_summaries.newest_id)`
 
 // Images returns one page of the image overview that passes filter, newest
 // latest build first, by keyset on (latest_recorded_at, latest_id). It reads

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -58,9 +59,14 @@ func TestSummariesMigrationFillsOlderLedgers(t *testing.T) {
 			{"r.example/api", "api", "reused", "run1", 1},
 			{"r.example/api", "api", "built", "run1", 1},
 		} {
+			duration := int64(1)
+			if i == 1 {
+				duration = math.MaxInt64 // stored before durationMs was bounded
+			}
 			_, err := raw.ExecContext(ctx, d.sql(`INSERT INTO builds (project, image, digest, tags, size_bytes, platform, git_sha,
-				nx_hash, outcome, duration_ms, ci_run_id, recorded_at) VALUES (?, ?, ?, '["a"]', 1, 'linux/amd64', 'abcdef1', 'h', ?, 1, ?, ?)`),
-				r.project, r.image, "sha256:"+strings.Repeat("0", 64), r.outcome, nullString(r.run), t0.Add(time.Duration(r.minute)*time.Minute).UnixMilli())
+				nx_hash, outcome, duration_ms, ci_run_id, recorded_at) VALUES (?, ?, ?, '["a"]', 1, 'linux/amd64', ?, 'h', ?, ?, ?, ?)`),
+				r.project, r.image, "sha256:"+strings.Repeat("0", 64), fmt.Sprintf("abcdef%d", i), r.outcome, duration, nullString(r.run),
+				t0.Add(time.Duration(r.minute)*time.Minute).UnixMilli())
 			if err != nil {
 				t.Fatalf("build %d: %v", i, err)
 			}
@@ -77,6 +83,21 @@ func TestSummariesMigrationFillsOlderLedgers(t *testing.T) {
 		}
 		if got := show(allImages(t, s, ledger.ImageFilter{}, 10)); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("images\n got %q\nwant %q", got, want)
+		}
+		runs, err := s.Runs(ctx, ledger.RunPageRequest{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gotRuns []string
+		for _, r := range runs.Runs {
+			gotRuns = append(gotRuns, fmt.Sprintf("%s %s images=%d built=%d reused=%d ms=%d", r.CIRunID, r.GitSHA, r.Images, r.Built, r.Reused, r.DurationMs))
+		}
+		wantRuns := []string{
+			fmt.Sprintf("run2 abcdef2 images=2 built=0 reused=2 ms=%d", ledger.MaxDurationMs+1),
+			"run1 abcdef5 images=3 built=2 reused=1 ms=3",
+		}
+		if fmt.Sprint(gotRuns) != fmt.Sprint(wantRuns) {
+			t.Fatalf("runs\n got %q\nwant %q", gotRuns, wantRuns)
 		}
 		// Later builds keep the filled summaries right.
 		b := runBuild("r.example/api", "run3", ledger.OutcomeReused, 20)
@@ -96,6 +117,8 @@ func TestCheckFindsWrongSummaries(t *testing.T) {
 			{"reused runs", `UPDATE image_runs SET reused = 0`, "image_runs"},
 			{"missing", `DELETE FROM image_summaries`, "image_summaries missing"},
 			{"extra run", `INSERT INTO image_runs (image, ci_run_id, reused) VALUES ('r.example/web', 'ghost', 0)`, "image_runs extra"},
+			{"run duration", `UPDATE run_summaries SET duration_ms = duration_ms + 1`, "run_summaries"},
+			{"run newest", `UPDATE run_summaries SET git_sha = 'fffffff'`, "run_summaries"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				ctx := context.Background()
