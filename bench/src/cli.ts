@@ -1,7 +1,7 @@
 // Slipway's benchmarks: how much time and how many bytes the affected graph, the caches
 // and the multi-stage images save, measured side by side on this machine.
 //
-//   npm run bench -- <name…|all> [--runs N] [--ref COMMIT]    names: no-change fresh-runner small-changes image-sizes scale dev-loop
+//   npm run bench -- <name…|all> [--runs N] [--ref COMMIT]    names: no-change fresh-runner small-changes image-sizes scale dev-loop api-reads
 //   npm run bench -- chart                      renders bench/charts/*.svg from bench/results/*.json
 //   npm run bench -- report                     prints the results as the Markdown tables of bench/README.md
 //
@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { apiReads } from './api-reads';
 import type { Benchmark } from './lib/bench';
 import { progress, setLogFile } from './lib/run';
 import { writeResult } from './lib/results';
@@ -24,7 +25,7 @@ import { reportMarkdown, type AllResults } from './lib/report';
 import { scale } from './scale';
 import { smallChanges } from './small-changes';
 
-const benchmarks: Benchmark[] = [noChange, freshRunner, smallChanges, imageSizes, scale, devLoop];
+const benchmarks: Benchmark[] = [noChange, freshRunner, smallChanges, imageSizes, scale, devLoop, apiReads];
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string' }, ref: { type: 'string' } } });
