@@ -28,6 +28,16 @@ func CursorAt(b Build) Cursor {
 // encoded form (a cursor parses only if it is exactly what String made).
 var strictBase64 = base64.RawURLEncoding.Strict()
 
+// decodeCursor decodes the base64 of a cursor, refusing any other spelling
+// of the same bytes: the decoder skips '\r' and '\n' even when strict.
+func decodeCursor(s string) ([]byte, bool) {
+	raw, err := strictBase64.DecodeString(s)
+	if err != nil || s == "" || strictBase64.EncodeToString(raw) != s {
+		return nil, false
+	}
+	return raw, true
+}
+
 // cursorVersion prefixes the encoded form so that the format can change.
 const cursorVersion = "v1"
 
@@ -82,8 +92,8 @@ func (c RunCursor) String() string {
 
 // ParseRunCursor decodes a cursor produced by RunCursor.String.
 func ParseRunCursor(s string) (RunCursor, error) {
-	raw, err := strictBase64.DecodeString(s)
-	if err != nil || s == "" {
+	raw, ok := decodeCursor(s)
+	if !ok {
 		return RunCursor{}, ErrInvalidCursor
 	}
 	// The run id may itself contain ':', so it is everything after the
@@ -137,8 +147,8 @@ func ParseImageCursor(s string) (ImageCursor, error) {
 // ms >= 0 and id > 0, both in canonical decimal form (so that each position
 // has one spelling).
 func parseTimeID(s, version string) (ms, id int64, ok bool) {
-	raw, err := strictBase64.DecodeString(s)
-	if err != nil || s == "" {
+	raw, ok := decodeCursor(s)
+	if !ok {
 		return 0, 0, false
 	}
 	parts := strings.Split(string(raw), ":")
