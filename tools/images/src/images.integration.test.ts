@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { readMetadata, metadataPath, type ImageMetadata } from './metadata';
 import type { SizeReport } from './size-report';
 import { dockerAvailable } from '@slipway/testing/src/docker-available';
-import { ranProjects, cachedProjects, runNx } from '@slipway/testing/src/nx-runner';
+import { ranProjects, cachedProjects, nestedNxEnv, runNx } from '@slipway/testing/src/nx-runner';
 import { copyWorkspace, type WorkspaceCopy } from '@slipway/testing/src/workspace-copy';
 
 const CANARY = `slipway-canary-${Date.now()}`;
@@ -223,5 +223,38 @@ describe.skipIf(!dockerAvailable())('images', () => {
     const after = readMetadata(metadataPath(ws.root, 'api'));
     expect(after.digest).not.toBe(img('api').digest);
     expect(readMetadata(metadataPath(ws.root, 'web')).digest).toBe(img('web').digest);
+  });
+
+  it('api, skipped by Nx after a go.sum change it does not link, builds the same digest when forced to, with the same build arguments', () => {
+    const skipped = readMetadata(metadataPath(ws.root, 'api'));
+    // A go.sum line for a module version no service builds with (real checksum). The
+    // Dockerfile copies go.sum whole; the docker-build hash takes only the lines of the
+    // module versions api links.
+    appendFileSync(join(ws.root, 'go/go.sum'), 'golang.org/x/text v0.3.0/go.mod h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ=\n');
+    const head = ws.commit('go.sum: a line for a version no service builds with');
+    const run = runNx(ws.root, ['run-many', '-t', 'docker-build', '-p', 'api', '--outputStyle=stream']);
+    expect(run.status, run.output.slice(-4000)).toBe(0);
+    expect(cachedProjects(run.output)).toEqual(['api']);
+    // Forced: the docker-build script without Nx and without BuildKit's layer cache, at the
+    // new commit, with the skipped build's VERSION and REVISION (git gives them by default).
+    const forced = spawnSync(
+      'node',
+      [
+        '-r', '@swc-node/register', 'tools/images/src/cli/docker-build.ts',
+        '--project', 'api', '--dockerfile', 'go/Dockerfile.multi-stage', '--context', 'go',
+        '--build-arg', 'SERVICE=api', '--build-arg', `VERSION=${skipped.gitSha.slice(0, 7)}`, '--build-arg', `REVISION=${skipped.gitSha}`,
+        '--no-cache',
+      ],
+      { cwd: ws.root, env: nestedNxEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    const output = `${forced.stdout}\n${forced.stderr}`;
+    expect(forced.status, output.slice(-4000)).toBe(0);
+    // It really built: the module download and the compile ran again over the new go.sum.
+    expect(output).toMatch(/go mod download && go mod verify/);
+    expect(output).not.toMatch(/go build -ldflags[^\n]*\n(?:\S+: )?#\d+ CACHED/);
+    const rebuilt = readMetadata(metadataPath(ws.root, 'api'));
+    expect(rebuilt.gitSha).toBe(head);
+    expect(head).not.toBe(skipped.gitSha);
+    expect(rebuilt.digest).toBe(skipped.digest);
   });
 });
