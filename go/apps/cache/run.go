@@ -49,10 +49,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	logger, err := cmd.StartLogger(stdout, cfg.LogLevel, cfg)
+	logs := newLogWriter(stdout)
+	defer logs.Flush()
+	logger, err := cmd.StartLogger(logs, cfg.LogLevel, cfg)
 	if err != nil {
 		return err // unreachable: config.Load validated the level
 	}
+	logger = slog.New(flushingHandler{logger.Handler(), logs})
 	if len(cfg.WriteTokens) == 0 {
 		logger.Warn("no write tokens: every PUT will be refused (" + config.EnvWriteTokens + ")")
 	}
@@ -81,6 +84,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	})
 
 	ln, err := service.Listen(ctx, cfg.Addr, logger)
+	logs.Flush() // whoever started the server waits for "listening"
 	if err != nil {
 		return err
 	}
@@ -99,7 +103,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 }
 
 // openStore opens the configured store. The file store's eviction loop
-// runs on bgCtx, counted in background.
+// and scrub run on bgCtx, counted in background.
 func openStore(ctx, bgCtx context.Context, background *sync.WaitGroup, cfg config.Config, logger *slog.Logger) (store.Store, error) {
 	switch cfg.Store {
 	case config.StoreS3:
@@ -132,10 +136,14 @@ func openStore(ctx, bgCtx context.Context, background *sync.WaitGroup, cfg confi
 		st := fsStore.Stats()
 		logger.Info("file store opened", slog.String("dir", fsStore.Dir()),
 			slog.Int64("entries", st.Entries), slog.Int64("bytes", st.Bytes))
-		background.Add(1)
+		background.Add(2)
 		go func() {
 			defer background.Done()
 			fsStore.Run(bgCtx, cfg.FS.EvictInterval)
+		}()
+		go func() {
+			defer background.Done()
+			fsStore.Scrub(bgCtx, cfg.FS.ScrubRate, cfg.FS.ScrubInterval)
 		}()
 		return fsStore, nil
 	}
@@ -153,7 +161,8 @@ Configured by environment variables:
   %s (default %d; units such as 512MiB accepted)
   %s (default %d): below this much free space GET /readyz answers 503
   %s: fs (default) or s3
-  fs: %s (default %q), %s (default %d), %s (default %s), %s (default %s)
+  fs: %s (default %q), %s (default %d), %s (default %s), %s (default %s),
+      %s (bytes per second, default %d; 0: no scrub), %s (default %s)
   s3: %s, %s, %s, %s,
       %s, %s, %s, %s, %s
       (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
@@ -169,6 +178,7 @@ Configured by environment variables:
 		config.EnvStore,
 		config.EnvDir, config.DefaultDir, config.EnvMaxBytes, config.DefaultMaxBytes,
 		config.EnvMaxAge, config.DefaultMaxAge, config.EnvEvictInterval, config.DefaultEvictInterval,
+		config.EnvScrubRate, config.DefaultScrubRate, config.EnvScrubInterval, config.DefaultScrubInterval,
 		config.EnvS3Endpoint, config.EnvS3Bucket, config.EnvS3Region, config.EnvS3Prefix,
 		config.EnvS3AccessKey, config.EnvS3SecretKey, config.EnvS3SessionToken, config.EnvS3Insecure, config.EnvS3SpoolDir,
 		config.EnvLogLevel, config.DefaultLogLevel, config.EnvShutdownTimeout, config.DefaultShutdownTimeout,

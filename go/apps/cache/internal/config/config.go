@@ -31,6 +31,8 @@ const (
 	EnvMaxBytes      = "CACHE_MAX_BYTES"
 	EnvMaxAge        = "CACHE_MAX_AGE"
 	EnvEvictInterval = "CACHE_EVICT_INTERVAL"
+	EnvScrubRate     = "CACHE_SCRUB_RATE"
+	EnvScrubInterval = "CACHE_SCRUB_INTERVAL"
 
 	EnvS3Endpoint     = "CACHE_S3_ENDPOINT"
 	EnvS3Bucket       = "CACHE_S3_BUCKET"
@@ -71,6 +73,8 @@ const (
 	DefaultMaxBytes        = 10 << 30
 	DefaultMaxAge          = 7 * 24 * time.Hour
 	DefaultEvictInterval   = 10 * time.Minute
+	DefaultScrubRate       = 16 << 20
+	DefaultScrubInterval   = 24 * time.Hour
 )
 
 // maxS3EntryBytes is the largest object one S3 PutObject takes (5 GiB).
@@ -124,6 +128,12 @@ type FS struct {
 	// EvictInterval is the period of the eviction pass
 	// (CACHE_EVICT_INTERVAL); passes also follow writes over budget.
 	EvictInterval time.Duration
+	// ScrubRate bounds the background re-verification of every entry, in
+	// bytes read per second (CACHE_SCRUB_RATE; 0: no scrub).
+	ScrubRate int64
+	// ScrubInterval is the time from the start of one scrub pass to the
+	// next (CACHE_SCRUB_INTERVAL).
+	ScrubInterval time.Duration
 }
 
 // S3 is the object store's configuration.
@@ -168,6 +178,8 @@ func Load(getenv func(string) string) (Config, error) {
 			MaxBytes:      env.Bytes(EnvMaxBytes, DefaultMaxBytes),
 			MaxAge:        env.Duration(EnvMaxAge, DefaultMaxAge),
 			EvictInterval: env.Duration(EnvEvictInterval, DefaultEvictInterval),
+			ScrubRate:     env.Bytes(EnvScrubRate, DefaultScrubRate),
+			ScrubInterval: env.Duration(EnvScrubInterval, DefaultScrubInterval),
 		},
 	}
 	first := func(names ...string) string {
@@ -216,6 +228,10 @@ func Load(getenv func(string) string) (Config, error) {
 			env.Fail(EnvMaxAge, c.FS.MaxAge.String(), "must be 0 (no limit) or more")
 		}
 		positive(EnvEvictInterval, c.FS.EvictInterval)
+		positive(EnvScrubInterval, c.FS.ScrubInterval)
+		if c.FS.ScrubRate < 0 {
+			env.Fail(EnvScrubRate, fmt.Sprint(c.FS.ScrubRate), "must be 0 (no scrub) or more bytes per second")
+		}
 	case StoreS3:
 		if c.S3.Bucket == "" {
 			env.Fail(EnvS3Bucket, "", "is required when "+EnvStore+"=s3")
@@ -259,7 +275,9 @@ func (c Config) LogValue() slog.Value {
 			slog.String("dir", c.FS.Dir),
 			slog.Int64("maxBytes", c.FS.MaxBytes),
 			slog.String("maxAge", c.FS.MaxAge.String()),
-			slog.String("evictInterval", c.FS.EvictInterval.String()))
+			slog.String("evictInterval", c.FS.EvictInterval.String()),
+			slog.Int64("scrubRate", c.FS.ScrubRate),
+			slog.String("scrubInterval", c.FS.ScrubInterval.String()))
 	case StoreS3:
 		attrs = append(attrs,
 			slog.String("s3Endpoint", c.S3.Endpoint),

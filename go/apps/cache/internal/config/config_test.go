@@ -32,7 +32,8 @@ func TestLoad(t *testing.T) {
 			want := Config{
 				Addr: ":8080", LogLevel: "info", ShutdownTimeout: 30 * time.Second, StallTimeout: time.Minute,
 				WriteTokens: []string{"w"}, MaxEntryBytes: 2 << 30, Store: "fs",
-				FS: FS{Dir: "./data/cache", MaxBytes: 10 << 30, MaxAge: 7 * 24 * time.Hour, EvictInterval: 10 * time.Minute},
+				FS: FS{Dir: "./data/cache", MaxBytes: 10 << 30, MaxAge: 7 * 24 * time.Hour, EvictInterval: 10 * time.Minute,
+					ScrubRate: 16 << 20, ScrubInterval: 24 * time.Hour},
 			}
 			if c.Addr != want.Addr || c.LogLevel != want.LogLevel || c.ShutdownTimeout != want.ShutdownTimeout ||
 				c.StallTimeout != want.StallTimeout || !slices.Equal(c.WriteTokens, want.WriteTokens) ||
@@ -66,8 +67,10 @@ func TestLoad(t *testing.T) {
 			wantErr: []string{"CACHE_WRITE_TOKENS_FILE=", "cannot be read", "no tokens are configured"}},
 		{name: "sizes and durations", env: map[string]string{
 			EnvWriteTokens: "w", EnvMaxEntryBytes: "512MiB", EnvMaxBytes: "100GB", EnvMaxAge: "72h", EnvEvictInterval: "1m",
+			EnvScrubRate: "64MiB", EnvScrubInterval: "6h",
 		}, check: func(t *testing.T, c Config) {
-			if c.MaxEntryBytes != 512<<20 || c.FS.MaxBytes != 100e9 || c.FS.MaxAge != 72*time.Hour || c.FS.EvictInterval != time.Minute {
+			if c.MaxEntryBytes != 512<<20 || c.FS.MaxBytes != 100e9 || c.FS.MaxAge != 72*time.Hour || c.FS.EvictInterval != time.Minute ||
+				c.FS.ScrubRate != 64<<20 || c.FS.ScrubInterval != 6*time.Hour {
 				t.Fatalf("%+v", c)
 			}
 		}},
@@ -80,6 +83,8 @@ func TestLoad(t *testing.T) {
 			EnvWriteTokens: "w", EnvMaxEntryBytes: "lots", EnvMaxAge: "7d", EnvLogLevel: "chatty",
 			EnvStallTimeout: "0s", EnvStore: "nfs",
 		}, wantErr: []string{"CACHE_MAX_ENTRY_BYTES", "CACHE_MAX_AGE", "CACHE_LOG_LEVEL", "CACHE_STALL_TIMEOUT", `CACHE_STORE="nfs"`}},
+		{name: "bad scrub settings", env: map[string]string{EnvWriteTokens: "w", EnvScrubRate: "fast", EnvScrubInterval: "0s"},
+			wantErr: []string{"CACHE_SCRUB_RATE", "CACHE_SCRUB_INTERVAL"}},
 		{name: "s3 with CACHE_S3_*", env: map[string]string{
 			EnvWriteTokens: "w", EnvStore: "S3", EnvS3Endpoint: "https://s3.fr-par.scw.cloud", EnvS3Bucket: "b",
 			EnvS3Region: "fr-par", EnvS3Prefix: "nx/", EnvS3AccessKey: "ak", EnvS3SecretKey: "sk",

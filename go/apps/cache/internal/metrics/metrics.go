@@ -6,6 +6,8 @@ package metrics
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -121,6 +123,22 @@ func (m *Metrics) WriteText(w io.Writer, version string, stats *store.Stats) err
 		fmt.Fprintf(&b, "slipway_cache_evictions_total{reason=\"size\"} %d\n", stats.EvictedBySize)
 		metric("slipway_cache_corrupt_entries_total", "counter", "Entries that failed their integrity check and were removed.")
 		fmt.Fprintf(&b, "slipway_cache_corrupt_entries_total %d\n", stats.Corrupt)
+		if stats.PutPhases != nil { // the file store's upkeep
+			metric("slipway_cache_hit_checks_total", "counter",
+				"Integrity checks of entries read: hashed, or trusted (a check of the file as it is is on record).")
+			fmt.Fprintf(&b, "slipway_cache_hit_checks_total{check=\"hashed\"} %d\n", stats.HashedReads)
+			fmt.Fprintf(&b, "slipway_cache_hit_checks_total{check=\"trusted\"} %d\n", stats.TrustedReads)
+			metric("slipway_cache_scrubbed_total", "counter", "Entries re-verified by the background scrub.")
+			fmt.Fprintf(&b, "slipway_cache_scrubbed_total %d\n", stats.Scrubbed)
+			metric("slipway_cache_scrub_passes_total", "counter", "Completed scrub passes over the store.")
+			fmt.Fprintf(&b, "slipway_cache_scrub_passes_total %d\n", stats.ScrubPasses)
+			metric("slipway_cache_dir_syncs_total", "counter", "fsyncs of the cache directory, shared between concurrent uploads.")
+			fmt.Fprintf(&b, "slipway_cache_dir_syncs_total %d\n", stats.DirSyncs)
+			metric("slipway_cache_put_phase_seconds_total", "counter", "Time uploads spent in each phase of storing an entry.")
+			for _, phase := range slices.Sorted(maps.Keys(stats.PutPhases)) {
+				fmt.Fprintf(&b, "slipway_cache_put_phase_seconds_total{phase=%q} %.6f\n", phase, stats.PutPhases[phase].Seconds())
+			}
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

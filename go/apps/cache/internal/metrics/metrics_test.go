@@ -3,6 +3,7 @@ package metrics
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"slipway/apps/cache/internal/store"
 )
@@ -51,11 +52,16 @@ func TestWriteText(t *testing.T) {
 		{
 			name:    "file store gauges",
 			version: "dev",
-			stats:   &store.Stats{Entries: 3, Bytes: 4096, TempBytes: 512, EvictedByAge: 1, EvictedBySize: 2, Corrupt: 1},
+			stats: &store.Stats{Entries: 3, Bytes: 4096, TempBytes: 512, EvictedByAge: 1, EvictedBySize: 2, Corrupt: 1,
+				HashedReads: 5, TrustedReads: 70, Scrubbed: 9, ScrubPasses: 2, DirSyncs: 11,
+				PutPhases: map[string]time.Duration{"receive": 1500 * time.Millisecond, "dir_sync": 2 * time.Microsecond}},
 			want: []string{
 				"# TYPE slipway_cache_entries gauge\nslipway_cache_entries 3\n",
 				"# TYPE slipway_cache_stored_bytes gauge\nslipway_cache_stored_bytes 4096\n",
 				"# TYPE slipway_cache_temp_bytes gauge\nslipway_cache_temp_bytes 512\n",
+				"slipway_cache_hit_checks_total{check=\"hashed\"} 5\nslipway_cache_hit_checks_total{check=\"trusted\"} 70\n",
+				"slipway_cache_scrubbed_total 9\n", "slipway_cache_scrub_passes_total 2\n", "slipway_cache_dir_syncs_total 11\n",
+				"slipway_cache_put_phase_seconds_total{phase=\"dir_sync\"} 0.000002\nslipway_cache_put_phase_seconds_total{phase=\"receive\"} 1.500000\n",
 				`slipway_cache_evictions_total{reason="age"} 1` + "\n",
 				`slipway_cache_evictions_total{reason="size"} 2` + "\n",
 				"slipway_cache_corrupt_entries_total 1\n",
@@ -66,7 +72,7 @@ func TestWriteText(t *testing.T) {
 			version: "dev",
 			stats:   &store.Stats{Entries: -1, Bytes: -1, TempBytes: -1, Corrupt: 4},
 			want:    []string{"slipway_cache_corrupt_entries_total 4\n"},
-			notWant: []string{"slipway_cache_entries", "slipway_cache_stored_bytes", "slipway_cache_temp_bytes"},
+			notWant: []string{"slipway_cache_entries", "slipway_cache_stored_bytes", "slipway_cache_temp_bytes", "slipway_cache_hit_checks_total"},
 		},
 		{
 			name:    "label value escaped",

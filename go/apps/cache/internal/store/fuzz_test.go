@@ -53,7 +53,8 @@ func FuzzReceiveBody(f *testing.F) {
 			size = -1
 		}
 		var dst bytes.Buffer
-		n, sum, err := ReceiveBody(context.Background(), &dst, size, bytes.NewReader(body))
+		rec, err := ReceiveBody(context.Background(), &dst, size, bytes.NewReader(body))
+		n, sum := rec.N, rec.Sum
 		want := size < 0 || size == int64(len(body))
 		if want != (err == nil) {
 			t.Fatalf("ReceiveBody(%d bytes, size %d) = %v", len(body), size, err)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 )
 
 // Store keeps cache entries. Entries are immutable: once a hash is stored
@@ -62,6 +63,20 @@ type Stats struct {
 	// Corrupt counts entries that failed their integrity check and were
 	// removed.
 	Corrupt int64
+	// HashedReads counts reads that hashed the entry to check it;
+	// TrustedReads those that relied on a recorded check of the file as
+	// it is (file store).
+	HashedReads, TrustedReads int64
+	// Scrubbed counts entries re-verified by the background scrub, and
+	// ScrubPasses its completed passes over the store.
+	Scrubbed, ScrubPasses int64
+	// DirSyncs counts fsyncs of the entry directory (shared between
+	// concurrent uploads).
+	DirSyncs int64
+	// PutPhases is the total time uploads spent in each phase, by name
+	// (file store: receive, hash, file_sync, publish, dir_sync); nil when
+	// not measured.
+	PutPhases map[string]time.Duration
 }
 
 // StatsReporter is implemented by stores that report Stats.

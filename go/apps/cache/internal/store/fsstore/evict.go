@@ -52,8 +52,17 @@ func (s *Store) Run(ctx context.Context, interval time.Duration) {
 type entryFile struct {
 	name string
 	size int64
-	used time.Time
+	// used is the last use: the later of the file's mtime and the last
+	// hit recorded in memory, in which case mtime is the file's.
+	used, mtime time.Time
 }
+
+// lastUseFlush is how much newer than its file's mtime an entry's last
+// use must be before an eviction pass writes it there, so that it
+// survives a restart. Writing times changes the file's ctime, so the next
+// hit on the entry hashes it again: about once per hour for an entry in
+// use.
+const lastUseFlush = time.Hour
 
 // Evict removes the temporary files of writers that are gone, entries
 // unused for longer than MaxAge, then, oldest last use first, as many
@@ -82,7 +91,11 @@ func (s *Store) Evict() (EvictResult, error) {
 		if err != nil {
 			continue // removed meanwhile
 		}
-		files = append(files, entryFile{name: d.Name(), size: fi.Size(), used: fi.ModTime()})
+		f := entryFile{name: d.Name(), size: fi.Size(), used: fi.ModTime()}
+		if lu := s.states.lastUse(f.name); lu > f.used.UnixNano() {
+			f.used, f.mtime = time.Unix(0, lu), fi.ModTime()
+		}
+		files = append(files, f)
 		total += fi.Size()
 	}
 
@@ -91,6 +104,7 @@ func (s *Store) Evict() (EvictResult, error) {
 			s.log.Error("cannot evict cache entry", slog.String("hash", f.name), slog.Any("err", err))
 			return false
 		}
+		s.states.remove(f.name)
 		total -= f.size
 		res.Freed += f.size
 		return true
@@ -121,6 +135,15 @@ func (s *Store) Evict() (EvictResult, error) {
 		kept = rest
 	}
 
+	names := make(map[string]bool, len(kept))
+	for _, f := range kept {
+		names[f.name] = true
+		if !f.mtime.IsZero() && f.used.Sub(f.mtime) > lastUseFlush {
+			_ = os.Chtimes(filepath.Join(s.dir, f.name), f.used, f.used) // gone meanwhile: nothing to keep
+		}
+	}
+	// Forget entries whose files are gone (removed by another process).
+	s.states.keepOnly(func(h string) bool { return names[h] })
 	s.stats.Entries = int64(len(kept))
 	s.stats.Bytes = total
 	s.stats.EvictedByAge += int64(res.ByAge)

@@ -8,14 +8,18 @@
 //	.tmp/         uploads in progress, each locked by its writer; same
 //	              file system, so publishing is a hard link (tempfiles.go)
 //
-// A Put writes to a temporary file, fsyncs it, checks the byte count
-// against the declared size and publishes it with os.Link, which fails
-// if the name exists: an entry is never replaced, and of two concurrent
-// writers of one hash exactly one wins. A Get verifies the SHA-256 before
-// handing the file out; a corrupt entry is logged, removed and reported as
-// absent. Eviction (evict.go) keeps the directory within a byte budget and
-// an age limit, oldest last use first; a hit refreshes an entry's mtime,
-// which serves as its last-use time.
+// A Put writes to a temporary file while hashing it, checks the byte
+// count against the declared size, fsyncs the file, publishes it with
+// os.Link, which fails if the name exists (an entry is never replaced,
+// and of two concurrent writers of one hash exactly one wins), and fsyncs
+// the directory (shared between concurrent writers, dirsync.go) before it
+// returns. A Get checks the entry against its header before handing the
+// file out, hashing it only when the file changed since its last check
+// (verified.go); a scrub re-hashes every entry at a bounded rate
+// (scrub.go). A corrupt entry is logged, removed and reported as absent.
+// Eviction (evict.go) keeps the directory within a byte budget and an age
+// limit, oldest last use first; last use is kept in memory and written to
+// the files' mtimes now and then.
 package fsstore
 
 import (
@@ -29,6 +33,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"slipway/apps/cache/internal/store"
@@ -49,6 +54,7 @@ type Options struct {
 	// Logger receives corruption reports and eviction summaries.
 	Logger *slog.Logger
 	// Now is the clock for last-use times and eviction; time.Now if nil.
+	// With a clock of its own, a Put also sets the entry's mtime by it.
 	Now func() time.Time
 	// MinFreeBytes is the free space below which Ready reports the store
 	// not ready; 0 means no minimum.
@@ -63,6 +69,8 @@ type Store struct {
 	minFree  int64
 	log      *slog.Logger
 	now      func() time.Time
+	// ownClock is set when Options.Now was given (tests).
+	ownClock bool
 
 	// mu guards stats and serializes publishing with eviction, so the
 	// counters always match what is on disk.
@@ -72,7 +80,28 @@ type Store struct {
 	kick chan struct{}
 	// temps tracks uploads in progress (tempfiles.go).
 	temps temps
+	// states holds verifications and last uses (verified.go).
+	states states
+	// dirSync shares directory fsyncs between writers (dirsync.go).
+	dirSync *dirSyncer
+	// counters for Stats, outside mu: they change on every hit.
+	hashedReads, trustedReads atomic.Int64
+	scrubbed, scrubPasses     atomic.Int64
+	putPhases                 [numPhases]atomic.Int64 // nanoseconds
 }
+
+// Phases of a Put, timed for metrics.
+const (
+	phaseReceive  = iota // reading the body and writing the file
+	phaseHash            // hashing it (on the way)
+	phaseFileSync        // fsync of the file
+	phasePublish         // close, link, removal of the temporary name
+	phaseDirSync         // fsync of the directory
+	numPhases
+)
+
+// PhaseNames are the names of the Put phases in Stats.PutPhases.
+var PhaseNames = [numPhases]string{"receive", "hash", "file_sync", "publish", "dir_sync"}
 
 var (
 	_ store.Store            = (*Store)(nil)
@@ -89,7 +118,8 @@ func Open(opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.Now == nil {
+	ownClock := opts.Now != nil
+	if !ownClock {
 		opts.Now = time.Now
 	}
 	s := &Store{
@@ -100,9 +130,15 @@ func Open(opts Options) (*Store, error) {
 		minFree:  opts.MinFreeBytes,
 		log:      opts.Logger,
 		now:      opts.Now,
+		ownClock: ownClock,
 		kick:     make(chan struct{}, 1),
+		dirSync:  newDirSyncer(opts.Dir),
 	}
 	s.temps.names = map[string]struct{}{}
+	s.states.m = map[string]*entryState{}
+	if !verifyReads {
+		s.log.Warn("built with slipway_noverify: entries are served without their integrity check (benchmarks only)")
+	}
 	if err := os.MkdirAll(s.tmp, 0o750); err != nil {
 		return nil, fmt.Errorf("fsstore: create cache directory: %w", err)
 	}
@@ -128,6 +164,13 @@ func (s *Store) Stats() store.Stats {
 	defer s.mu.Unlock()
 	st := s.stats
 	st.TempBytes = s.tempBytes()
+	st.HashedReads, st.TrustedReads = s.hashedReads.Load(), s.trustedReads.Load()
+	st.Scrubbed, st.ScrubPasses = s.scrubbed.Load(), s.scrubPasses.Load()
+	st.DirSyncs = int64(s.dirSync.count())
+	st.PutPhases = map[string]time.Duration{}
+	for i, name := range PhaseNames {
+		st.PutPhases[name] = time.Duration(s.putPhases[i].Load())
+	}
 	return st
 }
 
@@ -140,9 +183,6 @@ func (s *Store) Put(ctx context.Context, hash string, size int64, body io.Reader
 		return err
 	}
 	final := s.path(hash)
-	if _, err := os.Lstat(final); err == nil {
-		return store.ErrExists // cheap early answer; Link below decides
-	}
 	f, err := s.createTemp(hash)
 	if err != nil {
 		return err
@@ -156,25 +196,30 @@ func (s *Store) Put(ctx context.Context, hash string, size int64, body io.Reader
 		f.release()
 	}()
 
-	n, sum, err := writePayload(ctx, f, size, body)
+	t0 := time.Now()
+	rec, err := writePayload(ctx, f, size, body)
 	if err != nil {
 		return err
 	}
-	if _, err := f.WriteAt(header{sum: sum, size: n}.marshal(), 0); err != nil {
+	if _, err := f.WriteAt(header{sum: rec.Sum, size: rec.N}.marshal(), 0); err != nil {
 		return fmt.Errorf("fsstore: write header: %w", err)
 	}
+	t1 := time.Now()
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("fsstore: sync: %w", err)
 	}
+	t2 := time.Now()
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("fsstore: close: %w", err)
 	}
 	// Closed, the file is unlocked, but still registered as this
 	// process's until release, so no scan here removes it; another
 	// process's scan could, and then Link fails and nothing is published.
-	now := s.now()
-	if err := os.Chtimes(f.Name(), now, now); err != nil {
-		return fmt.Errorf("fsstore: set times: %w", err)
+	if s.ownClock {
+		now := s.now()
+		if err := os.Chtimes(f.Name(), now, now); err != nil {
+			return fmt.Errorf("fsstore: set times: %w", err)
+		}
 	}
 
 	s.mu.Lock()
@@ -183,7 +228,7 @@ func (s *Store) Put(ctx context.Context, hash string, size int64, body io.Reader
 	err = os.Link(f.Name(), final)
 	if err == nil {
 		s.stats.Entries++
-		s.stats.Bytes += int64(headerLen) + n
+		s.stats.Bytes += int64(headerLen) + rec.N
 	}
 	over := s.overBudgetLocked()
 	s.mu.Unlock()
@@ -195,11 +240,22 @@ func (s *Store) Put(ctx context.Context, hash string, size int64, body io.Reader
 	}
 	published = true
 	_ = os.Remove(f.Name()) // the entry keeps the inode
-	if err := syncDir(s.dir); err != nil {
-		s.log.Warn("cannot sync cache directory", slog.Any("err", err))
-	}
+	t3 := time.Now()
 	if over {
 		s.kickEviction()
+	}
+	// The entry is readable now; the answer waits until its name is
+	// durable too. Should that fail, the entry stays (it is whole) but
+	// the upload is not acknowledged.
+	if err := s.dirSync.sync(); err != nil {
+		return fmt.Errorf("fsstore: sync cache directory: %w", err)
+	}
+	t4 := time.Now()
+	for phase, d := range [numPhases]time.Duration{
+		phaseReceive: t1.Sub(t0) - rec.HashTime, phaseHash: rec.HashTime,
+		phaseFileSync: t2.Sub(t1), phasePublish: t3.Sub(t2), phaseDirSync: t4.Sub(t3),
+	} {
+		s.putPhases[phase].Add(int64(d))
 	}
 	return nil
 }
@@ -218,18 +274,17 @@ func (s *Store) kickEviction() {
 	}
 }
 
-// writePayload writes room for the header, then the payload, to f; it
-// returns the payload's length and SHA-256.
-func writePayload(ctx context.Context, f *tempFile, size int64, body io.Reader) (int64, [32]byte, error) {
+// writePayload writes room for the header, then the payload, to f.
+func writePayload(ctx context.Context, f *tempFile, size int64, body io.Reader) (store.Received, error) {
 	if _, err := f.Write(make([]byte, headerLen)); err != nil {
-		return 0, [32]byte{}, fmt.Errorf("fsstore: write: %w", err)
+		return store.Received{}, fmt.Errorf("fsstore: write: %w", err)
 	}
-	n, sum, err := store.ReceiveBody(ctx, f, size, body)
+	rec, err := store.ReceiveBody(ctx, f, size, body)
 	var be *store.BodyError
 	if err != nil && !errors.Is(err, store.ErrSizeMismatch) && !errors.As(err, &be) {
 		err = fmt.Errorf("fsstore: %w", err)
 	}
-	return n, sum, err
+	return rec, err
 }
 
 // Exists implements store.Store.
@@ -248,69 +303,120 @@ func (s *Store) Exists(_ context.Context, hash string) (bool, error) {
 	}
 }
 
-// Get implements store.Store.
+// Get implements store.Store. The entry is checked against its header
+// (length and SHA-256) before it is handed out, so a caller never starts
+// a 200 response for an entry that is then found damaged; the check
+// hashes the file only when it changed since its last check (verified.go).
+// The hit is recorded in memory as the entry's last use.
 func (s *Store) Get(_ context.Context, hash string) (*store.Entry, error) {
 	if err := store.CheckHash(hash); err != nil {
 		return nil, err
 	}
-	path := s.path(hash)
-	f, err := os.Open(path)
+	f, err := os.Open(s.path(hash))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, store.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("fsstore: open entry: %w", err)
 	}
-	if err := verify(f); err != nil {
-		s.discardCorrupt(hash, f, err)
-		f.Close()
-		return nil, store.ErrNotFound
-	}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("fsstore: stat entry: %w", err)
 	}
+	if err := s.check(hash, f, fi); err != nil {
+		s.discardCorrupt(hash, f, err)
+		f.Close()
+		return nil, store.ErrNotFound
+	}
 	if _, err := f.Seek(int64(headerLen), io.SeekStart); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("fsstore: seek: %w", err)
 	}
-	// The mtime is the last-use time that eviction goes by.
-	now := s.now()
-	if err := os.Chtimes(path, now, now); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		s.log.Warn("cannot refresh cache entry time", slog.String("hash", hash), slog.Any("err", err))
-	}
+	s.states.getOrAdd(hash).lastUse.Store(s.now().UnixNano())
 	return &store.Entry{Size: fi.Size() - int64(headerLen), Body: f}, nil
 }
 
-// verify checks an entry file against its header: length and SHA-256. It
-// reads the whole payload, so a caller never starts a 200 response for an
-// entry that is then found to be damaged.
-func verify(f *os.File) error {
-	buf := make([]byte, headerLen)
-	if _, err := io.ReadFull(f, buf); err != nil {
-		return fmt.Errorf("short header: %w", err)
+// check verifies the entry file f of hash, whose stat is fi, unless a
+// trusted verification of it as it is now is on record; a verification
+// made here is recorded.
+func (s *Store) check(hash string, f *os.File, fi fs.FileInfo) error {
+	if !verifyReads {
+		if fi.Size() < int64(headerLen) {
+			return fmt.Errorf("short header: %d bytes", fi.Size())
+		}
+		return nil
 	}
-	h, err := parseHeader(buf)
-	if err != nil {
+	id, known := identityOf(fi)
+	if known && s.states.trusts(hash, id) {
+		s.trustedReads.Add(1)
+		return nil
+	}
+	started := time.Now()
+	if err := verify(f, fi, nil); err != nil {
 		return err
 	}
-	fi, err := f.Stat()
+	s.hashedReads.Add(1)
+	if known {
+		s.states.verified(hash, id, started)
+	}
+	return nil
+}
+
+// readBufs are the buffers verification reads entries in.
+var readBufs = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
+
+// verify checks an entry file against its header: length and SHA-256. It
+// reads the whole payload, with ReadAt (the file offset is left alone),
+// calling pace after each chunk when it is not nil.
+func verify(f *os.File, fi fs.FileInfo, pace func(n int) error) error {
+	hb := make([]byte, headerLen)
+	if n, err := f.ReadAt(hb, 0); n < headerLen {
+		return fmt.Errorf("short header: %d bytes (%v)", n, err)
+	}
+	h, err := parseHeader(hb)
 	if err != nil {
 		return err
 	}
 	if got := fi.Size() - int64(headerLen); got != h.size {
 		return fmt.Errorf("payload is %d bytes, header says %d", got, h.size)
 	}
+	bufp := readBufs.Get().(*[]byte)
+	defer readBufs.Put(bufp)
+	buf := *bufp
 	sum := sha256.New()
-	if _, err := io.Copy(sum, f); err != nil {
-		return fmt.Errorf("read payload: %w", err)
+	var read int64
+	for off := int64(headerLen); ; {
+		n, err := f.ReadAt(buf, off)
+		sum.Write(buf[:n])
+		off += int64(n)
+		read += int64(n)
+		if pace != nil && n > 0 {
+			if err := pace(n); err != nil {
+				return errPaceStopped{err}
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("read payload: %w", err)
+		}
+	}
+	if read != h.size {
+		return fmt.Errorf("payload is %d bytes, header says %d", read, h.size)
 	}
 	if got := sum.Sum(nil); string(got) != string(h.sum[:]) {
 		return fmt.Errorf("sha256 is %x, header says %x", got, h.sum)
 	}
 	return nil
 }
+
+// errPaceStopped: a paced verification was stopped (the scrub's context
+// ended); it says nothing about the entry.
+type errPaceStopped struct{ err error }
+
+func (e errPaceStopped) Error() string { return "verification stopped: " + e.err.Error() }
 
 // discardCorrupt logs and removes an entry that failed verification,
 // unless the name meanwhile points to another file.
@@ -330,19 +436,10 @@ func (s *Store) discardCorrupt(hash string, f *os.File, reason error) {
 		s.log.Error("cannot remove corrupt cache entry", slog.String("hash", hash), slog.Any("err", err))
 		return
 	}
+	s.states.remove(hash)
 	// The file may have changed size since it was counted: ask the
 	// eviction loop for a pass, which recounts.
 	s.stats.Entries--
 	s.stats.Bytes -= fi.Size()
 	s.kickEviction()
-}
-
-// syncDir fsyncs a directory so that a new name in it survives a crash.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

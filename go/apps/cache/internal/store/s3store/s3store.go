@@ -236,7 +236,8 @@ func (s *Store) Put(ctx context.Context, hash string, size int64, body io.Reader
 		return err
 	}
 	defer f.Close()
-	n, sum, err := store.ReceiveBody(ctx, f, size, body)
+	rec, err := store.ReceiveBody(ctx, f, size, body)
+	n, sum := rec.N, rec.Sum
 	if err != nil {
 		var be *store.BodyError
 		if !errors.Is(err, store.ErrSizeMismatch) && !errors.As(err, &be) {
