@@ -34,11 +34,21 @@ function linkedModule(pkg: GoPackage): LinkedModule | undefined {
  */
 export function serviceClosures(packages: GoPackage[], services: GoProject[], workspaceRoot: string): Record<string, ServiceClosure | undefined> {
   const byImport = new Map(packages.map((p) => [p.ImportPath, p]));
+  const mains = new Map(packages.filter((p) => p.Name === 'main').map((p) => [p.Dir, p]));
   const inWorkspace = (dir: string): boolean => dir.startsWith(workspaceRoot + sep);
+  // Each package's files once: most packages are linked by many services.
+  const filesOf = new Map<GoPackage, string[]>();
+  const packageFiles = (pkg: GoPackage): string[] => {
+    let files = filesOf.get(pkg);
+    if (!files) {
+      files = BUILD_FILES.flatMap((kind) => (pkg[kind] ?? []).map((f) => relative(workspaceRoot, join(pkg.Dir, f))));
+      filesOf.set(pkg, files);
+    }
+    return files;
+  };
   const out: Record<string, ServiceClosure | undefined> = {};
   for (const service of services) {
-    const dir = join(workspaceRoot, service.root);
-    const main = packages.find((p) => p.Dir === dir && p.Name === 'main');
+    const main = mains.get(join(workspaceRoot, service.root));
     if (!main || main.Error || main.DepsErrors?.length) {
       out[service.name] = undefined;
       continue;
@@ -56,7 +66,7 @@ export function serviceClosures(packages: GoPackage[], services: GoProject[], wo
       // The main module, or a module replaced by a directory of the workspace: its files are the input.
       const local = pkg.Module?.Main || (pkg.Module?.Replace && !pkg.Module.Replace.Version && inWorkspace(pkg.Dir));
       if (local) {
-        for (const kind of BUILD_FILES) for (const f of pkg[kind] ?? []) files.add(relative(workspaceRoot, join(pkg.Dir, f)));
+        for (const f of packageFiles(pkg)) files.add(f);
       } else {
         const m = linkedModule(pkg);
         if (m) modules.set(m.path, m);

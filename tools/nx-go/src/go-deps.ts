@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { GoProject } from './go-projects';
 
 /** The module a package belongs to, as `go list` reports it. */
@@ -121,8 +121,16 @@ export interface GoEdge {
  * project A of a package of project B (A ≠ B) is an edge A → B.
  */
 export function projectEdges(packages: GoPackage[], projects: GoProject[], workspaceRoot: string): GoEdge[] {
-  const rootOf = (dir: string): GoProject | undefined =>
-    projects.find((p) => dir === join(workspaceRoot, p.root) || dir.startsWith(join(workspaceRoot, p.root) + '/'));
+  const roots = new Map(projects.map((p) => [join(workspaceRoot, p.root), p]));
+  // The project whose root holds `dir`: up the tree from it (most packages, the standard library's, are outside the workspace).
+  const rootOf = (dir: string): GoProject | undefined => {
+    if (!dir.startsWith(`${workspaceRoot}/`)) return undefined;
+    for (let d = dir; d.length > workspaceRoot.length; d = dirname(d)) {
+      const p = roots.get(d);
+      if (p) return p;
+    }
+    return undefined;
+  };
   const byImport = new Map<string, GoProject>();
   for (const pkg of packages) {
     const owner = rootOf(pkg.Dir);
