@@ -21,7 +21,7 @@ export function stubLedgerApi(ledger: FakeLedger) {
   return stubFetch((raw) => {
     const url = new URL(raw, 'http://app.test');
     const path = url.pathname;
-    if (path === '/api/v1/images') return jsonResponse({ images: ledger.images ?? [] });
+    if (path === '/api/v1/images') return jsonResponse({ images: ledger.images ?? [], nextCursor: null });
     if (path === '/api/v1/runs') return jsonResponse({ runs: (ledger.runs ?? []).map(runSummary), nextCursor: null });
     const image = /^\/api\/v1\/images\/([^/]+)\/(builds|sizes)$/.exec(path);
     if (image?.[1] && image[2]) {

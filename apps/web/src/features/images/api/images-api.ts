@@ -1,7 +1,8 @@
-import type { ImageRunCounts, ImageSummary } from '@slipway/api-contract';
+import type { ImageList, ImageRunCounts, ImageSummary } from '@slipway/api-contract';
 import { apiGet, isRecord } from '../../../lib/api-client';
 import type { Check } from '../../../lib/shape';
 import { arrayOf, hasShape, isNullableString, isNumber, isString } from '../../../lib/shape';
+import { parseNextCursor } from '../../../lib/use-paged';
 import { isBuild, UnexpectedResponseError } from '../../builds/api/build';
 
 const isRunCounts = hasShape<ImageRunCounts>({
@@ -23,10 +24,16 @@ const isImageSummary = hasShape<ImageSummary>({
 
 const isImageList = arrayOf(isImageSummary);
 
-/** Every image with its latest build and how often it was built and reused, most recent first. */
-export async function listImages(signal?: AbortSignal): Promise<ImageSummary[]> {
-  const body = await apiGet('/api/v1/images', { signal });
+/** How many images the overview asks for at a time. */
+export const IMAGES_PAGE_SIZE = 50;
+
+/** One page of the images with their latest build and how often each was built and reused, most recent first. */
+export async function listImages(options: { cursor?: string | null; signal?: AbortSignal } = {}): Promise<ImageList> {
+  const body = await apiGet('/api/v1/images', {
+    query: { limit: IMAGES_PAGE_SIZE, cursor: options.cursor },
+    signal: options.signal,
+  });
   const images = isRecord(body) ? body['images'] : undefined;
-  if (!isImageList(images)) throw new UnexpectedResponseError('the list of images');
-  return images;
+  if (!isRecord(body) || !isImageList(images)) throw new UnexpectedResponseError('the list of images');
+  return { images, nextCursor: parseNextCursor(body['nextCursor']) };
 }

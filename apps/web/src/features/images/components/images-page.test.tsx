@@ -72,7 +72,42 @@ describe('ImagesPage', () => {
     expect(webRow.getByText('in no CI run')).toBeInTheDocument();
     expect(webRow.getByText('7')).toBeInTheDocument();
 
-    expect(requestedUrls(fetchMock)).toEqual(['/api/v1/images']);
+    expect(screen.getByText('Those are all the images.')).toBeInTheDocument();
+    expect(requestedUrls(fetchMock)).toEqual(['/api/v1/images?limit=50']);
+  });
+
+  it('pages through more images with the cursor', async () => {
+    const fetchMock = stubFetch((url) =>
+      url.includes('cursor=')
+        ? jsonResponse({ images: [makeImage({ latest: makeBuild({ id: 2, image: WEB_IMAGE, project: 'web' }) })], nextCursor: null })
+        : jsonResponse({ images: [makeImage()], nextCursor: 'aTE6MTo0Mg' }),
+    );
+    renderPage();
+
+    expect(await screen.findByRole('link', { name: API_IMAGE })).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: WEB_IMAGE })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Load more' }));
+
+    expect(await screen.findByRole('link', { name: WEB_IMAGE })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: API_IMAGE })).toBeInTheDocument();
+    expect(screen.getByText('Those are all the images.')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Load more' })).not.toBeInTheDocument();
+    expect(requestedUrls(fetchMock)).toEqual(['/api/v1/images?limit=50', '/api/v1/images?limit=50&cursor=aTE6MTo0Mg']);
+  });
+
+  it('keeps the loaded images when a later page fails, and says so', async () => {
+    stubFetch((url) =>
+      url.includes('cursor=')
+        ? apiErrorResponse(500, 'internal_error', 'An internal error occurred.')
+        : jsonResponse({ images: [makeImage()], nextCursor: 'next' }),
+    );
+    renderPage();
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Load more' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Could not load older images');
+    expect(screen.getByRole('link', { name: API_IMAGE })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Load more' })).toBeEnabled();
   });
 
   it('announces that images are loading', () => {
@@ -84,7 +119,7 @@ describe('ImagesPage', () => {
   });
 
   it('says no builds are recorded yet and how to post one', async () => {
-    stubFetch(() => jsonResponse({ images: [] }));
+    stubFetch(() => jsonResponse({ images: [], nextCursor: null }));
     renderPage();
 
     expect(await screen.findByText('No builds recorded yet')).toBeInTheDocument();
@@ -99,7 +134,7 @@ describe('ImagesPage', () => {
       calls += 1;
       return calls === 1
         ? apiErrorResponse(503, 'store_unavailable', 'The build store is not reachable.')
-        : jsonResponse({ images: [makeImage()] });
+        : jsonResponse({ images: [makeImage()], nextCursor: null });
     });
     renderPage();
 
