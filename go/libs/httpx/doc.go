@@ -11,5 +11,8 @@
 //
 //	{"error":{"code":"invalid_build","message":"human sentence","fields":{"digest":"..."}}}
 //
-// where "fields" is present only when there are per-field problems.
+// where "fields" is present only when there are per-field problems. What a
+// message repeats of the client's input (a path, a key, an id) goes through
+// Echo: at most MaxEcho characters, with control and bidi characters
+// escaped.
 package httpx
