@@ -16,8 +16,8 @@
 //          .nx/workspace-data, --runs times;
 //   each with Nx's own performance marks: plugin loading, and each plugin's
 //   createNodes / createDependencies;
-//   go     the Go plugin's createDependencies called directly, with its on-disk edge
-//          cache (nx-go-edges*.json) present (warm) and removed (cold: runs `go list`).
+//   go     the Go plugin's createDependencies called directly, with its on-disk cache
+//          (nx-go-edges*.json, nx-go-module*.json) present (warm) and removed (cold: runs `go list`).
 // Prints median and range (min–max) of each, in milliseconds.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
@@ -84,8 +84,8 @@ async function childGoDeps(runs: number): Promise<void> {
     for (const k of Object.keys(require.cache)) if (k.includes('/tools/nx-go/src/')) delete require.cache[k];
     return require(pluginFile) as typeof import('@slipway/nx-go/src/plugin');
   };
-  // nx-go-edges.json, or nx-go-edges-<root hash>.json in later versions of the plugin.
-  const edgesFiles = (): string[] => readdirSync(workspaceDataDirectory).filter((f) => /^nx-go-edges.*\.json$/.test(f)).map((f) => join(workspaceDataDirectory, f));
+  // nx-go-edges.json, nx-go-edges-<root hash>.json, or (since the plugin keeps build closures too) nx-go-module-<root hash>.json.
+  const edgesFiles = (): string[] => readdirSync(workspaceDataDirectory).filter((f) => /^nx-go-(edges|module).*\.json$/.test(f)).map((f) => join(workspaceDataDirectory, f));
   const result: Record<'warm' | 'cold', number[]> = { warm: [], cold: [] };
   for (let i = 0; i < runs; i++) {
     for (const kind of ['cold', 'warm'] as const) {

@@ -2,11 +2,15 @@
 // libraries, about one in five a web app) on top of a clone of the repository; the time of
 // the affected computation and of a no-change `nx affected -t docker-build` as it grows.
 // Nothing is built: the no-change commit touches a doc, so no docker-build task runs.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// At each size it also measures the Go plugin's own cost in a cold graph, this checkout's
+// plugin beside the one before it hashed build closures (bench/graph/go-plugin.ts), and
+// at the largest size the cold graph with each of the two.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Benchmark } from './lib/bench';
 import { machine } from './lib/results';
-import { nx, progress, ran } from './lib/run';
+import { NEW_PLUGIN, OLD_PLUGIN_REF, writeOldPlugin, type PluginSample } from '../graph/go-plugin';
+import { nx, nxEnv, progress, ran, timed } from './lib/run';
 import { scaleWorkspace } from './lib/scale-workspace';
 import { summarize } from './lib/stats';
 import { cloneHead } from './lib/workspace';
@@ -35,6 +39,7 @@ export const scale: Benchmark = {
         const cold = nx(clone.root, ['show', 'projects', '--withTarget', 'docker-build', '--json'], { label: `${size}: cold graph, nx show projects` });
         const imageProjects = (JSON.parse(cold.output.slice(cold.output.indexOf('['), cold.output.lastIndexOf(']') + 1)) as string[]).length;
         if (imageProjects !== size) throw new Error(`the ${size}-project workspace has ${imageProjects} projects with docker-build`);
+        const goPlugin = goPluginCost(clone.root, runs, size === SIZES[SIZES.length - 1]);
 
         // A change to a shared Go library: the affected computation has something to walk.
         const changedLib = size > 3 ? `go/libs/${ws.changedLib}/${ws.changedLib}.go` : 'go/libs/httpx/server.go';
@@ -68,6 +73,7 @@ export const scale: Benchmark = {
           affectedByLibChange: affectedCount,
           samplesMs: { coldGraph: [cold.ms], showAffected: affected, noChangeAffectedBuild: noChange },
           summaryMs: { showAffected: summarize(affected), noChangeAffectedBuild: summarize(noChange) },
+          goPlugin,
         });
       } finally {
         clone.remove();
@@ -76,3 +82,49 @@ export const scale: Benchmark = {
     return { machine: m, runs, points };
   },
 };
+
+/** The Go plugin's cost in a cold graph, the old one and this checkout's, measured in turn in the same workspace. */
+export interface GoPluginCost {
+  /** The commit the old plugin comes from. */
+  oldPluginRef: string;
+  /** createNodes + createDependencies with empty caches, called directly (bench/graph/go-plugin.ts), ms. */
+  samplesMs: { old: PluginSample[]; new: PluginSample[] };
+  summaryMs: { old: ReturnType<typeof summarize>; new: ReturnType<typeof summarize> };
+  /** Median new / median old. */
+  ratio: number;
+  /** A cold `nx show projects` (.nx/workspace-data removed) with each plugin in nx.json, in turn: at the largest size only. */
+  coldGraphMs?: { old: number[]; new: number[] };
+}
+
+function goPluginCost(root: string, runs: number, withGraphs: boolean): GoPluginCost {
+  const oldPlugin = writeOldPlugin(root);
+  const r = timed('node', ['-r', '@swc-node/register', 'bench/graph/go-plugin.ts', '--old', oldPlugin, '--runs', String(runs)], {
+    cwd: root,
+    env: nxEnv({ NX_CACHE_DIRECTORY: join(root, '.nx', 'cache') }),
+    label: `Go plugin, cold, old and new in turn (${runs} runs)`,
+  });
+  const samplesMs = JSON.parse(r.output.trim().split('\n').filter((l) => l.startsWith('{"old":')).at(-1) ?? '{}') as GoPluginCost['samplesMs'];
+  const summaryMs = { old: summarize(samplesMs.old.map((x) => x.total)), new: summarize(samplesMs.new.map((x) => x.total)) };
+  const ratio = summaryMs.new.median / summaryMs.old.median;
+  progress(`Go plugin, cold: old ${Math.round(summaryMs.old.median)} ms, new ${Math.round(summaryMs.new.median)} ms (×${ratio.toFixed(2)})`);
+  const cost: GoPluginCost = { oldPluginRef: OLD_PLUGIN_REF, samplesMs, summaryMs, ratio };
+  if (!withGraphs) return cost;
+  // The whole cold graph with each plugin registered in nx.json, in turn; nx.json is restored after.
+  const nxJsonPath = join(root, 'nx.json');
+  const nxJson = readFileSync(nxJsonPath, 'utf8');
+  if (!nxJson.includes(`"./${NEW_PLUGIN}"`)) throw new Error(`nx.json does not register ./${NEW_PLUGIN}`);
+  const graphs: { old: number[]; new: number[] } = { old: [], new: [] };
+  try {
+    for (let i = 0; i < runs; i++) {
+      for (const which of i % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const)) {
+        writeFileSync(nxJsonPath, which === 'old' ? nxJson.replace(`"./${NEW_PLUGIN}"`, `"./${oldPlugin}"`) : nxJson);
+        rmSync(join(root, '.nx', 'workspace-data'), { recursive: true, force: true });
+        graphs[which].push(nx(root, ['show', 'projects', '--json'], { label: `cold graph with the ${which} Go plugin, run ${i + 1}/${runs}` }).ms);
+      }
+    }
+  } finally {
+    writeFileSync(nxJsonPath, nxJson);
+  }
+  return { ...cost, coldGraphMs: graphs };
+}
+

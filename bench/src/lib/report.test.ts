@@ -35,4 +35,24 @@ describe('reportMarkdown', () => {
     });
     expect(md).toContain('| one web source file | web (npm ci layer cached: yes) | 50.0 s (50.0–50.0, n=2) | web: 200.0 s (200.0–200.0, n=2) | ×4.0 (4.0–4.0) |');
   });
+
+  it("shows the Go plugin's cold cost, old and new, and the cold graphs with each", () => {
+    const point = (imageProjects: number, withGraphs: boolean) => ({
+      imageProjects,
+      generated: { goServices: 150, webApps: 40, goLibs: 20 },
+      affectedByLibChange: 80,
+      samplesMs: { coldGraph: [30_000] },
+      summaryMs: {},
+      goPlugin: {
+        oldPluginRef: '81fdfd973e70f4432e20eb86c13f0ac86f0c5d7f',
+        summaryMs: { old: s(400, 350, 700), new: s(440, 350, 550) },
+        ratio: 1.1,
+        ...(withGraphs ? { coldGraphMs: { old: [20_000, 30_000], new: [22_000, 32_000] } } : {}),
+      },
+    });
+    const md = reportMarkdown({ scale: { runs: 2, machine, points: [point(50, false), point(200, true)] } });
+    expect(md).toContain('the one before build closures (81fdfd9) and this one, in turn:');
+    expect(md).toContain('| 50 | 400 ms (350–700) | 440 ms (350–550) | ×1.10 | — | — |');
+    expect(md).toContain('| 200 | 400 ms (350–700) | 440 ms (350–550) | ×1.10 | 25.0 s (20.0–30.0, n=2) | 27.0 s (22.0–32.0, n=2) |');
+  });
 });

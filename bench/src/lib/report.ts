@@ -1,4 +1,4 @@
-import { formatRatio, formatSeconds, pairedSpeedup, type Summary } from './stats';
+import { formatRatio, formatSeconds, pairedSpeedup, summarize, type Summary } from './stats';
 
 /** What the report reads of one result file: its machine, and the rest by benchmark. */
 interface Base {
@@ -20,7 +20,17 @@ export interface AllResults {
     summaryMs: { nxAffected: Record<string, Summary>; buildxCold: Record<string, Summary> };
   };
   'image-sizes'?: Base & { images: Record<string, SizeEntry> };
-  scale?: Base & { points: { imageProjects: number; generated: { goServices: number; webApps: number; goLibs: number }; affectedByLibChange: number; samplesMs: { coldGraph: number[] }; summaryMs: Record<string, Summary> }[] };
+  scale?: Base & {
+    points: {
+      imageProjects: number;
+      generated: { goServices: number; webApps: number; goLibs: number };
+      affectedByLibChange: number;
+      samplesMs: { coldGraph: number[] };
+      summaryMs: Record<string, Summary>;
+      /** Absent in results from before the Go plugin hashed build closures. */
+      goPlugin?: { oldPluginRef: string; summaryMs: { old: Summary; new: Summary }; ratio: number; coldGraphMs?: { old: number[]; new: number[] } };
+    }[];
+  };
   'dev-loop'?: Base & { editsPerRun: number; summaryMs: { bothAnswering: Summary; webAnswering: Summary; goEditToApi: Summary } };
 }
 
@@ -131,6 +141,21 @@ export function reportMarkdown(r: AllResults): string {
       p.summaryMs['noChangeAffectedBuild'] ? formatSeconds(p.summaryMs['noChangeAffectedBuild']) : '',
     ]);
     out.push(table(['image projects', 'generated', 'first graph (cold)', '`nx show projects --affected` (a shared Go library changed)', 'no-change `nx affected -t docker-build`'], rows), '');
+    const go = sl.points.filter((p) => p.goPlugin);
+    if (go.length) {
+      const ms = (s: Summary): string => `${Math.round(s.median)} ms (${Math.round(s.min)}–${Math.round(s.max)})`;
+      const graphs = (xs: number[] | undefined): string => (xs?.length ? formatSeconds(summarize(xs)) : '—');
+      const goRows = go.map((p) => {
+        const g = p.goPlugin as NonNullable<typeof p.goPlugin>;
+        return [String(p.imageProjects), ms(g.summaryMs.old), ms(g.summaryMs.new), `×${g.ratio.toFixed(2)}`, graphs(g.coldGraphMs?.old), graphs(g.coldGraphMs?.new)];
+      });
+      out.push(
+        `The Go plugin in a cold graph (its caches empty), the one before build closures (${go[0]?.goPlugin?.oldPluginRef.slice(0, 7)}) and this one, in turn:`,
+        '',
+        table(['image projects', 'old plugin: createNodes + createDependencies', 'new plugin', 'new / old', 'cold graph, old plugin', 'cold graph, new plugin'], goRows),
+        '',
+      );
+    }
   }
   const dl = r['dev-loop'];
   if (dl) {
