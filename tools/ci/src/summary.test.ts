@@ -34,7 +34,11 @@ describe('summaryMarkdown', () => {
   });
 
   it('says when a cached image had to be rebuilt', () => {
-    expect(summaryMarkdown([record('api', 'built', { rebuilt: true })])).toContain('built (rebuilt: cached image was missing)');
+    expect(summaryMarkdown([record('api', 'built', { rebuilt: true })])).toContain('built (rebuilt: cached image was unusable)');
+  });
+
+  it('says when a reused image got no tag (a pull request verifying main\'s image)', () => {
+    expect(summaryMarkdown([record('api', 'reused', { tags: [] })])).toContain('| reused (from def5678) | none (verified by digest) |');
   });
 
   it('names planned images without a record', () => {

@@ -32,9 +32,11 @@ export function summaryMarkdown(records: readonly PublishRecord[], planned: read
   if (records.length > 0) {
     lines.push('| image | digest | size | outcome | tags |', '| --- | --- | --- | --- | --- |');
     for (const r of records) {
-      const outcome = r.outcome === 'built' ? (r.rebuilt ? 'built (rebuilt: cached image was missing)' : 'built') : `reused (from ${r.builtFrom.slice(0, 7)})`;
+      const outcome = r.outcome === 'built' ? (r.rebuilt ? 'built (rebuilt: cached image was unusable)' : 'built') : `reused (from ${r.builtFrom.slice(0, 7)})`;
       const size = `${mb(r.sizeBytes)}${r.sizeKind === 'compressed' ? ' compressed' : ''}`;
-      lines.push(`| ${cell(r.image)} | \`${r.digest}\` | ${size} | ${outcome} | ${cell(r.tags.join(', '))} |`);
+      // A pull request verifies main's image by digest and gives it no tag.
+      const tags = r.tags.length > 0 ? r.tags.join(', ') : 'none (verified by digest)';
+      lines.push(`| ${cell(r.image)} | \`${r.digest}\` | ${size} | ${outcome} | ${cell(tags)} |`);
     }
     const built = records.filter((r) => r.outcome === 'built').length;
     lines.push('', `${built} built, ${records.length - built} reused.`);

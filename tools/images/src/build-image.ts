@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildxArgs, PLATFORM } from './buildx-args';
-import { imageDestination, imageRepository, imageTags } from './image-mode';
+import { buildDestination, imageRepository, imageTags } from './image-mode';
 import { capture, stream } from './lib/exec';
 import { gitInfo } from './lib/git';
 import { metadataPath, writeMetadata, type ImageMetadata } from './metadata';
@@ -43,14 +43,15 @@ function buildArgsOf(pairs: string[], git: { sha: string; short: string }): Reco
 
 /**
  * Builds one project's image for linux/amd64 with BuildKit, into the engine or
- * the registry (SLIPWAY_IMAGE_MODE, REGISTRY), writes
+ * the registry (SLIPWAY_IMAGE_MODE, REGISTRY; SLIPWAY_PREVIEW_REGISTRY instead
+ * when set, see buildDestination), writes
  * dist/images/<project>/metadata.json, and leaves a build marker outside the
  * cached outputs so docker-publish can tell a build of this workspace from a
  * cache hit.
  */
 export async function buildImage(build: ImageBuild, workspaceRoot = process.cwd()): Promise<ImageMetadata> {
   const { project, dockerfile, context, nxHash } = build;
-  const dest = imageDestination(process.env);
+  const dest = buildDestination(process.env);
   requireBuildx();
   const builder = requireBuilder(process.env);
 

@@ -1,4 +1,4 @@
-import { imageDestination, imageRepository, imageTags } from './image-mode';
+import { buildDestination, imageDestination, imageRepository, imageTags, previewDestination } from './image-mode';
 
 describe('imageDestination', () => {
   it.each([
@@ -31,5 +31,25 @@ describe('imageRepository and imageTags', () => {
     expect(imageTags('1a2b3c4', '1234567890123456789012345', local)).toEqual(['1a2b3c4', 'nx-12345678901234567890', 'latest']);
     expect(imageTags('1a2b3c4', '99', push)).toEqual(['1a2b3c4', 'nx-99']);
     expect(imageTags('unknown', '', push)).toEqual([]);
+  });
+});
+
+describe('previewDestination and buildDestination', () => {
+  const push = { SLIPWAY_IMAGE_MODE: 'push', REGISTRY: 'rg.fr-par.scw.cloud/slipway' };
+
+  it('builds into the preview registry when it is set in push mode, else into REGISTRY or the engine', () => {
+    const pr = { ...push, SLIPWAY_PREVIEW_REGISTRY: 'rg.fr-par.scw.cloud/slipway-preview/' };
+    expect(previewDestination(pr)).toEqual({ mode: 'push', registry: 'rg.fr-par.scw.cloud/slipway-preview' });
+    expect(buildDestination(pr)).toEqual({ mode: 'push', registry: 'rg.fr-par.scw.cloud/slipway-preview' });
+    expect(buildDestination(push)).toEqual({ mode: 'push', registry: 'rg.fr-par.scw.cloud/slipway' });
+    expect(buildDestination({ ...push, SLIPWAY_PREVIEW_REGISTRY: '' })).toEqual({ mode: 'push', registry: 'rg.fr-par.scw.cloud/slipway' });
+    expect(buildDestination({ SLIPWAY_PREVIEW_REGISTRY: 'localhost:5000/p' })).toEqual({ mode: 'local', registry: '' });
+  });
+
+  it.each([
+    ['unset repository variables (CI gives "/")', '/', /SLIPWAY_PREVIEW_REGISTRY "\/" is not a registry host.*PREVIEW_REGISTRY_HOST and PREVIEW_REGISTRY_NAMESPACE/],
+    ['the release namespace itself', 'rg.fr-par.scw.cloud/slipway', /must be another one/],
+  ])('refuses %s', (_why, value, message) => {
+    expect(() => buildDestination({ ...push, SLIPWAY_PREVIEW_REGISTRY: value })).toThrow(message);
   });
 });

@@ -1,5 +1,5 @@
 import type { ImageMetadata } from '../metadata';
-import { branchTag, ciRunId, decideOutcome, inspectAnswer, ledgerBuild, publishTags, toTag } from './decide';
+import { branchTag, ciRunId, decideOutcome, inspectAnswer, ledgerBuild, placement, publishTags, toTag } from './decide';
 
 const digest = `sha256:${'a'.repeat(64)}`;
 const meta: ImageMetadata = {
@@ -31,6 +31,35 @@ describe('decideOutcome', () => {
 
   it('says which commit a reused image was built from', () => {
     expect(decideOutcome(meta, undefined, false).reason).toContain('1a2b3c4');
+  });
+
+  it('says when a reused image is not tagged (a pull request verifying main\'s image)', () => {
+    expect(decideOutcome(meta, undefined, false).reason).toMatch(/gets this commit's tags/);
+    const untagged = decideOutcome(meta, undefined, false, false);
+    expect(untagged).toMatchObject({ outcome: 'reused' });
+    expect(untagged.reason).toMatch(/verified by digest and not tagged/);
+  });
+});
+
+describe('placement', () => {
+  const release = 'rg.fr-par.scw.cloud/slipway/slipway-api';
+  const preview = 'rg.fr-par.scw.cloud/slipway-preview/slipway-api';
+
+  it.each([
+    ['main: its own release image is tagged', release, { release }, { repository: release, tag: true }],
+    ['a pull request: main\'s image is verified, not tagged', release, { release, preview }, { repository: release, tag: false }],
+    ['a pull request: its own preview build is tagged', preview, { release, preview }, { repository: preview, tag: true }],
+  ])('%s', (_why, image, repos, want) => {
+    expect(placement(image, repos)).toEqual(want);
+  });
+
+  it.each([
+    ['main: a cache entry naming a preview image', preview, { release }, /names rg\.fr-par\.scw\.cloud\/slipway-preview\/slipway-api, which this job does not publish to \(rg\.fr-par\.scw\.cloud\/slipway\/slipway-api\)/],
+    ['a pull request: an image of another registry', 'evil.example/x/slipway-api', { release, preview }, /does not publish to \(.*slipway-api or .*slipway-preview\/slipway-api\)/],
+  ])('%s: rebuilt, not trusted', (_why, image, repos, message) => {
+    const got = placement(image, repos);
+    expect(got).toHaveProperty('rebuild');
+    expect((got as { rebuild: string }).rebuild).toMatch(message);
   });
 });
 

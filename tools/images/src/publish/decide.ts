@@ -19,15 +19,40 @@ export interface OutcomeDecision {
  * with the same Nx hash was built before, for another commit or by an earlier
  * attempt of this run, and only gets new tags.
  */
-export function decideOutcome(meta: Pick<ImageMetadata, 'nxHash' | 'digest' | 'gitSha'>, marker: BuildMarker | undefined, rebuilt: boolean): OutcomeDecision {
-  if (rebuilt) return { outcome: 'built', reason: 'the cached image was missing from the registry, so it was rebuilt with the Nx cache skipped' };
+export function decideOutcome(
+  meta: Pick<ImageMetadata, 'nxHash' | 'digest' | 'gitSha'>,
+  marker: BuildMarker | undefined,
+  rebuilt: boolean,
+  tagged = true,
+): OutcomeDecision {
+  if (rebuilt) return { outcome: 'built', reason: 'the cached image could not be used (missing from the registry, or another registry), so it was rebuilt with the Nx cache skipped' };
   if (marker && marker.nxHash === meta.nxHash && marker.digest === meta.digest) {
     return { outcome: 'built', reason: 'docker-build ran in this job' };
   }
+  const built = `docker-build was a cache hit: the image built from ${meta.gitSha.slice(0, 7)} with the same Nx hash`;
   return {
     outcome: 'reused',
-    reason: `docker-build was a cache hit: the image built from ${meta.gitSha.slice(0, 7)} with the same Nx hash gets this commit's tags`,
+    reason: tagged ? `${built} gets this commit's tags` : `${built} is in the release registry, verified by digest and not tagged (this job may not write there)`,
   };
+}
+
+/**
+ * What a publish does with the image metadata.json names, given the repositories
+ * this job publishes to: the release repository (REGISTRY) and, in a pull
+ * request's job, the preview repository (SLIPWAY_PREVIEW_REGISTRY).
+ * - the preview repository: this job's own build; verified and tagged there;
+ * - the release repository: verified by digest; tagged only when the job has no
+ *   preview registry (main), since a pull request's credentials cannot write there;
+ * - anything else (a cache entry from a run with other settings): not trusted, rebuilt.
+ */
+export type Placement = { repository: string; tag: boolean } | { rebuild: string };
+
+/** Where the image of metadata.json stands for this job (see Placement). */
+export function placement(image: string, repos: { release: string; preview?: string }): Placement {
+  if (repos.preview && image === repos.preview) return { repository: image, tag: true };
+  if (image === repos.release) return { repository: image, tag: !repos.preview };
+  const ours = repos.preview ? `${repos.release} or ${repos.preview}` : repos.release;
+  return { rebuild: `metadata.json names ${image}, which this job does not publish to (${ours})` };
 }
 
 /** A string made into a valid image tag (letters, digits, `_.-`, not starting with `.` or `-`, at most 128), or undefined. */

@@ -1,10 +1,10 @@
 import { buildImage, type ImageBuild } from '../build-image';
-import { imageDestination, imageRepository } from '../image-mode';
+import { imageDestination, imageRepository, previewDestination } from '../image-mode';
 import { requireBuildx } from '../lib/docker';
 import { currentBranch, gitInfo } from '../lib/git';
 import { metadataPath, readMetadata, type ImageMetadata } from '../metadata';
 import { consumeBuildMarker, readBuildMarker } from './build-marker';
-import { branchTag, ciRunId, decideOutcome, ledgerBuild, publishTags } from './decide';
+import { branchTag, ciRunId, decideOutcome, ledgerBuild, placement, publishTags } from './decide';
 import { ledgerConfig, postBuild } from './ledger';
 import { publishRecordPath, writePublishRecord, type PublishRecord } from './record';
 import { addTags, digestInRegistry, registryDigest } from './registry-ops';
@@ -19,9 +19,11 @@ const log = (msg: string) => console.log(`docker-publish: ${msg}`);
 /**
  * Publishes the image docker-build recorded for this commit: makes sure its
  * digest is in the registry (rebuilding, Nx cache skipped, when a cache hit
- * points at an image that is gone), adds this commit's tags to it without
- * rebuilding, records it in the ledger when LEDGER_URL is set, and writes
- * dist/images/<project>/publish.json.
+ * points at an image that is gone or in a registry this job does not publish
+ * to), adds this commit's tags to it without rebuilding, records it in the
+ * ledger when LEDGER_URL is set, and writes dist/images/<project>/publish.json.
+ * With SLIPWAY_PREVIEW_REGISTRY (a pull request), builds go there and only
+ * they are tagged: a hit naming REGISTRY's image is verified by digest, not tagged.
  */
 export async function publishImage(req: PublishRequest, workspaceRoot = process.cwd(), env = process.env): Promise<PublishRecord> {
   const started = Date.now();
@@ -29,6 +31,7 @@ export async function publishImage(req: PublishRequest, workspaceRoot = process.
   if (dest.mode !== 'push') {
     throw new Error('docker-publish pushes to a registry: set SLIPWAY_IMAGE_MODE=push and REGISTRY (e.g. rg.fr-par.scw.cloud/my-namespace)');
   }
+  const preview = previewDestination(env);
   const ledger = ledgerConfig(env);
   requireBuildx();
   const git = gitInfo(workspaceRoot);
@@ -36,32 +39,42 @@ export async function publishImage(req: PublishRequest, workspaceRoot = process.
 
   const file = metadataPath(workspaceRoot, req.project);
   let meta: ImageMetadata = readMetadata(file);
-  const repository = imageRepository(req.project, dest);
-  if (meta.mode !== 'push' || meta.image !== repository) {
-    throw new Error(`${file} describes ${meta.image} (${meta.mode}), not ${repository}: run docker-build with the same SLIPWAY_IMAGE_MODE and REGISTRY`);
+  const repos = { release: imageRepository(req.project, dest), preview: preview && imageRepository(req.project, preview) };
+  if (meta.mode !== 'push') {
+    throw new Error(`${file} describes ${meta.image} (${meta.mode}), not ${repos.release}: run docker-build with the same SLIPWAY_IMAGE_MODE and REGISTRY`);
   }
 
   let rebuilt = false;
-  if (digestInRegistry(`${meta.image}@${meta.digest}`) === 'missing') {
-    log(`${meta.image}@${meta.digest} is not in the registry (the Nx cache outlived it): rebuilding with the Nx cache skipped`);
+  let place = placement(meta.image, repos);
+  const why =
+    'rebuild' in place
+      ? place.rebuild
+      : digestInRegistry(`${meta.image}@${meta.digest}`) === 'missing'
+        ? `${meta.image}@${meta.digest} is not in the registry (the Nx cache outlived it)`
+        : undefined;
+  if (why) {
+    log(`${why}: rebuilding with the Nx cache skipped${preview ? `, into the preview registry ${preview.registry}` : ''}`);
     meta = await buildImage({ ...req, nxHash: meta.nxHash }, workspaceRoot);
     rebuilt = true;
+    place = placement(meta.image, repos);
   } else {
     log(`${meta.image}@${meta.digest} is in the registry`);
   }
+  if ('rebuild' in place) throw new Error(`the rebuild went to ${meta.image}, not ${repos.preview ?? repos.release}`);
 
   const marker = readBuildMarker(workspaceRoot, req.project);
-  const decision = decideOutcome(meta, marker, rebuilt);
-  await addTags(meta.image, meta.digest, tags);
-  for (const tag of tags) {
+  const decision = decideOutcome(meta, marker, rebuilt, place.tag);
+  const added = place.tag ? tags : [];
+  if (added.length > 0) await addTags(meta.image, meta.digest, added);
+  for (const tag of added) {
     const got = registryDigest(`${meta.image}:${tag}`);
     if (got !== meta.digest) throw new Error(`${meta.image}:${tag} points at ${got} after tagging, not ${meta.digest}`);
   }
   const publishMs = Date.now() - started;
   // A build by docker-build counts its build time and this step; a reuse, or a rebuild (done inside this step), this step alone.
   const durationMs = decision.outcome === 'built' && !rebuilt ? (marker?.durationMs ?? 0) + publishMs : publishMs;
-  const allTags = decision.outcome === 'built' ? [...new Set([...meta.tags, ...tags])] : tags;
-  log(`${req.project}: ${decision.outcome} (${decision.reason}); ${meta.image}@${meta.digest} tagged ${tags.join(', ')}`);
+  const allTags = decision.outcome === 'built' ? [...new Set([...meta.tags, ...added])] : added;
+  log(`${req.project}: ${decision.outcome} (${decision.reason}); ${meta.image}@${meta.digest} ${added.length ? `tagged ${added.join(', ')}` : 'not tagged'}`);
 
   const record: PublishRecord = {
     project: req.project,
