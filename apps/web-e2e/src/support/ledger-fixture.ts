@@ -2,11 +2,19 @@ import type { NewBuild } from '@slipway/api-contract';
 
 const MB = 1_000_000;
 
-/** A small, realistic history of two images over three CI runs and one local build. */
+/** How many images the overview shows before "Load more" (the web app's IMAGES_PAGE_SIZE). */
+export const OVERVIEW_PAGE = 50;
+
+/**
+ * A small, realistic history of two images over three CI runs and one local build, after
+ * enough older images (`fillers`, oldest first) that the overview has a second page.
+ */
 export interface LedgerFixture {
   api: string;
   web: string;
   runs: [string, string, string];
+  /** Images with one local build each, recorded before the others, oldest first. */
+  fillers: string[];
   /** In the order to post them: the server stamps recordedAt, so this is oldest first. */
   builds: NewBuild[];
 }
@@ -44,11 +52,27 @@ export function ledgerFixture(tag: string): LedgerFixture {
     durationMs: fields.durationMs,
     ...(fields.run === undefined ? {} : { ciRunId: runs[fields.run] }),
   });
+  // Two more than a page: with api and web on top, the second page holds the 9 oldest.
+  const fillers = Array.from({ length: OVERVIEW_PAGE + 5 }, (_, i) => `registry.example/${tag}/filler-${String(i).padStart(2, '0')}`);
+  const filler = (image: string, i: number): NewBuild => ({
+    project: 'tools',
+    image,
+    digest: digest(100 + i),
+    tags: ['local'],
+    sizeBytes: 1_000_000 + i,
+    platform: 'linux/amd64',
+    gitSha: shas[0] ?? '',
+    nxHash: `${9_000 + i}`,
+    outcome: 'built',
+    durationMs: 1_000,
+  });
   return {
     api,
     web,
     runs,
+    fillers,
     builds: [
+      ...fillers.map(filler),
       build('api', 1, { run: 0, outcome: 'built', sizeBytes: 11_800_000, durationMs: 41_000 }),
       build('web', 2, { run: 0, outcome: 'built', sizeBytes: 4_600_000, durationMs: 63_000 }),
       build('api', 1, { run: 1, outcome: 'reused', sizeBytes: 11_800_000, durationMs: 2_100 }),

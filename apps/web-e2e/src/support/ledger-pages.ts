@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { LedgerFixture } from './ledger-fixture';
+import { OVERVIEW_PAGE } from './ledger-fixture';
 
 const TIMEOUT = 30_000;
 
@@ -20,6 +21,9 @@ export async function checkLedgerPages(browser: Browser, baseUrl: string, fixtur
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
     await checkOverview(page, baseUrl, fixture);
+    await checkOverviewPages(page, fixture);
+    await page.goto(`${baseUrl}/`);
+    await page.getByRole('link', { name: fixture.web, exact: true }).waitFor();
     await checkImagePage(page, fixture);
     await checkRuns(page, baseUrl, fixture);
   } finally {
@@ -41,6 +45,26 @@ async function checkOverview(page: Page, baseUrl: string, { api, web }: LedgerFi
   expect(await webRow.innerText()).toContain('108% of 5.0 MB');
   expect(await webRow.innerText()).toContain('over budget');
   expect(await webRow.locator('td[data-label="Last built"]').innerText()).toMatch(/just now|minute/);
+}
+
+/** The overview shows a page of images, newest first, and the older ones on "Load more". */
+async function checkOverviewPages(page: Page, { api, web, fillers }: LedgerFixture) {
+  const rows = page.locator('tbody tr');
+  const oldest = fillers[0] ?? '';
+  const newestFiller = fillers.at(-1) ?? '';
+  expect(await rows.count()).toBe(OVERVIEW_PAGE);
+  const names = await page.locator('tbody tr th a').allInnerTexts();
+  expect(names.slice(0, 3)).toEqual([api, web, newestFiller]);
+  expect(await page.getByRole('link', { name: oldest, exact: true }).count()).toBe(0);
+
+  await page.getByRole('button', { name: 'Load more' }).click();
+  await page.getByRole('link', { name: oldest, exact: true }).waitFor();
+  const all = await page.locator('tbody tr th a').allInnerTexts();
+  // Every image once, the fillers in order (the oldest last), the first page unchanged.
+  expect(all.slice(0, OVERVIEW_PAGE)).toEqual(names);
+  expect(new Set(all).size).toBe(all.length);
+  const shown = all.filter((n) => fillers.includes(n));
+  expect(shown).toEqual([...fillers].reverse());
 }
 
 async function checkImagePage(page: Page, { web }: LedgerFixture) {
