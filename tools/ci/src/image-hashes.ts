@@ -25,7 +25,12 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): 
 export function dockerBuildHashes(cwd: string, projects: readonly string[], env: NodeJS.ProcessEnv = process.env): TaskHashes {
   const since = Date.now();
   run('npx', ['nx', 'run-many', '-t', 'docker-deps', '-p', projects.join(','), '--outputStyle=stream'], cwd, env);
-  return parseHashes(run('node', ['-r', '@swc-node/register', NX_HASHES, '--since', String(since)], cwd, env));
+  try {
+    return parseHashes(run('node', ['-r', '@swc-node/register', NX_HASHES, '--since', String(since)], cwd, env));
+  } catch {
+    // The run above left no graph of its own (Nx reused an older one): compute it again.
+    return parseHashes(run('node', ['-r', '@swc-node/register', NX_HASHES], cwd, env));
+  }
 }
 
 /** node_modules of the repository and of its workspace packages (npm nests a package there when versions differ). */
