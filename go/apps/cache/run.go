@@ -81,6 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		MaxEntryBytes:      cfg.MaxEntryBytes,
 		AllowAnonymousRead: cfg.AllowAnonymousRead,
 		StallTimeout:       cfg.StallTimeout,
+		RequestLog:         logs,
 	})
 
 	ln, err := service.Listen(ctx, cfg.Addr, logger)

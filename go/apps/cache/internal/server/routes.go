@@ -38,8 +38,12 @@ func (s *Server) routes() http.Handler {
 		mux.ServeHTTP(w, r)
 	})
 
+	requestLog := httpx.LogRequests(s.log)
+	if s.cfg.RequestLog != nil {
+		requestLog = logRequests(s.log, s.cfg.RequestLog)
+	}
 	return httpx.Chain(root,
-		httpx.LogRequests(s.log),
+		requestLog,
 		httpx.Recover(s.log),
 		httpx.ProgressDeadlines(s.cfg.StallTimeout),
 	)

@@ -4,6 +4,7 @@
 package server
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -25,6 +26,12 @@ type Config struct {
 	// StallTimeout ends a request whose transfer makes no progress for
 	// this long (see httpx.ProgressDeadlines); 0 disables it.
 	StallTimeout time.Duration
+	// RequestLog, when set, is where the per-request records go, as JSON
+	// lines encoded by the server (requestlog.go), which costs a 404 far
+	// less than the logger does; the logger's level still applies. The
+	// logger's own output should be the same writer. Nil: through the
+	// logger.
+	RequestLog io.Writer
 }
 
 // Tokens are the accepted bearer tokens.
