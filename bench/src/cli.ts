@@ -1,7 +1,8 @@
 // Slipway's benchmarks: how much time and how many bytes the affected graph, the caches
 // and the multi-stage images save, measured side by side on this machine.
 //
-//   npm run bench -- <name…|all> [--runs N] [--ref COMMIT]    names: no-change fresh-runner small-changes image-sizes scale dev-loop api-reads
+//   npm run bench -- <name…|all> [--runs N] [--ref COMMIT]    names: no-change fresh-runner small-changes image-sizes scale dev-loop api-reads cache-server
+//   npm run bench -- cache-server [--baseline COMMIT] [--quick]   --quick: a smoke run, its result in the temp dir
 //   npm run bench -- chart                      renders bench/charts/*.svg from bench/results/*.json
 //   npm run bench -- report                     prints the results as the Markdown tables of bench/README.md
 //
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { apiReads } from './api-reads';
+import { cacheServer } from './cache-server';
 import type { Benchmark } from './lib/bench';
 import { progress, setLogFile } from './lib/run';
 import { writeResult } from './lib/results';
@@ -25,10 +27,13 @@ import { reportMarkdown, type AllResults } from './lib/report';
 import { scale } from './scale';
 import { smallChanges } from './small-changes';
 
-const benchmarks: Benchmark[] = [noChange, freshRunner, smallChanges, imageSizes, scale, devLoop, apiReads];
+const benchmarks: Benchmark[] = [noChange, freshRunner, smallChanges, imageSizes, scale, devLoop, apiReads, cacheServer];
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string' }, ref: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { runs: { type: 'string' }, ref: { type: 'string' }, quick: { type: 'boolean' }, baseline: { type: 'string' } },
+  });
   const names = positionals.length ? positionals : ['all'];
   if (names.includes('report')) {
     console.log(reportMarkdown(readRaw() as AllResults));
@@ -43,24 +48,27 @@ async function main(): Promise<void> {
   if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) usage(`--runs must be a positive whole number, not "${values.runs}"`);
   if (values.ref) setBenchRef(values.ref);
   const logDir = join(tmpdir(), 'slipway-bench-logs');
+  // A quick run is a smoke test: its numbers stay out of bench/results.
+  const outDir = values.quick ? join(tmpdir(), 'slipway-bench-quick') : undefined;
   mkdirSync(logDir, { recursive: true });
   for (const b of chosen) {
     const log = join(logDir, `${b.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
     setLogFile(log);
     const startedAt = Date.now();
-    progress(`${b.title} — ${runs ?? b.defaultRuns} run(s); full output in ${log}`);
+    const runsOf = runs ?? (values.quick ? 1 : b.defaultRuns);
+    progress(`${b.title} — ${runsOf} run(s); full output in ${log}`);
     const checkpoint = (partial: Record<string, unknown>) => {
-      const file = writeResult(b.name, { ...(partial as Parameters<typeof writeResult>[1]), title: b.title, startedAt });
+      const file = writeResult(b.name, { ...(partial as Parameters<typeof writeResult>[1]), title: b.title, startedAt }, outDir);
       progress(`${b.name}: results so far in ${file}`);
     };
-    const result = await b.run({ runs: runs ?? b.defaultRuns, checkpoint });
-    const file = writeResult(b.name, { ...(result as Parameters<typeof writeResult>[1]), title: b.title, startedAt });
+    const result = await b.run({ runs: runsOf, checkpoint, quick: values.quick, baseline: values.baseline });
+    const file = writeResult(b.name, { ...(result as Parameters<typeof writeResult>[1]), title: b.title, startedAt }, outDir);
     progress(`${b.name}: done in ${Math.round((Date.now() - startedAt) / 1000)} s; wrote ${file}`);
   }
 }
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench -- <${benchmarks.map((b) => b.name).join('|')}|all|chart|report> [--runs N] [--ref COMMIT]`);
+  console.error(`bench: ${message}\nusage: npm run bench -- <${benchmarks.map((b) => b.name).join('|')}|all|chart|report> [--runs N] [--ref COMMIT] [--quick] [--baseline COMMIT]`);
   process.exit(2);
 }
 

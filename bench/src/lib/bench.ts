@@ -4,6 +4,10 @@ export interface BenchOptions {
   runs: number;
   /** Saves the result so far after each run, so a long benchmark stopped early still leaves its numbers. */
   checkpoint: (partial: Record<string, unknown>) => void;
+  /** `--quick`: a small smoke run, written outside bench/results (benchmarks that support it). */
+  quick?: boolean;
+  /** `--baseline COMMIT`: also measure that commit (benchmarks that support it). */
+  baseline?: string;
 }
 
 /** One benchmark: a name (also its results file), a default run count, and the measurement. */

@@ -34,10 +34,10 @@ export function machine(versions: Record<string, string> = {}): Machine {
   };
 }
 
-/** Writes bench/results/<name>.json with the load average at the end filled in. */
-export function writeResult(name: string, result: { machine: Machine; startedAt?: number } & Record<string, unknown>): string {
-  mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `${name}.json`);
+/** Writes bench/results/<name>.json (or <dir>/<name>.json) with the load average at the end filled in. */
+export function writeResult(name: string, result: { machine: Machine; startedAt?: number } & Record<string, unknown>, dir = resultsDir): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.json`);
   const { startedAt, ...rest } = result;
   const out = {
     ...rest,
