@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from './workspace-copy';
@@ -101,6 +102,18 @@ export interface BuildkitdOptions {
 }
 
 const say = (msg: string) => process.stderr.write(`buildkitd: ${msg}\n`);
+
+/** Runs a command without blocking the event loop (stopping two daemons overlaps). */
+function run(cmd: string, args: string[]): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    c.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    c.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    c.on('error', (e) => resolve({ status: null, output: e.message }));
+    c.on('close', (status) => resolve({ status, output }));
+  });
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -224,8 +237,8 @@ export async function startBuildkitd(opts: BuildkitdOptions = {}): Promise<Build
     const t = Date.now();
     process.removeListener('exit', cleanupSync);
     if (registered) {
-      const r = spawnSync('docker', ['buildx', 'rm', builder], { encoding: 'utf8' });
-      if (r.status !== 0) say(`docker buildx rm ${builder}: ${(r.stderr ?? '').trim()}`);
+      const r = await run('docker', ['buildx', 'rm', builder]);
+      if (r.status !== 0) say(`docker buildx rm ${builder}: ${r.output.trim()}`);
       registered = false;
     }
     if (child && child.exitCode === null && child.signalCode === null) {
@@ -236,8 +249,12 @@ export async function startBuildkitd(opts: BuildkitdOptions = {}): Promise<Build
       await exited;
       clearTimeout(timer);
     }
-    cleanupSync();
-    say(`stopped ${builder} and deleted ${dir} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    const down = Date.now();
+    stopped = true;
+    for (const m of mountsUnder(dir)) spawnSync('umount', ['-l', m], { stdio: 'ignore' });
+    // Asynchronous, so that the state of two daemons stopped together is deleted side by side.
+    await rm(dir, { recursive: true, force: true });
+    say(`stopped ${builder} in ${((down - t) / 1000).toFixed(1)} s and deleted its state in ${((Date.now() - down) / 1000).toFixed(1)} s`);
   };
 
   try {
