@@ -26,7 +26,7 @@ describe.skipIf(!goAvailable('the actionlint tests'))('actionlint', () => {
   });
 
   it.each([
-    ['a job that needs a job that does not exist', ['needs: plan\n', 'needs: planning\n'], /job "images" needs job "planning" which does not exist/],
+    ['a job that needs a job that does not exist', ['needs: [plan, checks]\n', 'needs: [planning, checks]\n'], /job "images" needs job "planning" which does not exist/],
     ['an output the plan job does not have', ['needs.plan.outputs.has-images', 'needs.plan.outputs.has-image'], /property "has-image" is not defined/],
     ['a context that does not exist', ['name: image-${{ matrix.project }}', 'name: image-${{ matrx.project }}'], /undefined variable "matrx"/],
     ['a mistyped step key', ['        id: publish\n', '        idd: publish\n'], /unexpected key "idd"/],

@@ -16,6 +16,7 @@ export interface WorkflowStep {
 export interface WorkflowJob {
   needs?: string | string[];
   if?: string;
+  environment?: string | { name: string; url?: string };
   strategy?: { matrix?: unknown; 'fail-fast'?: boolean };
   outputs?: Record<string, string>;
   env?: Record<string, string>;
@@ -53,34 +54,21 @@ export function workflowEnv(wf: Workflow): Record<string, string> {
   return env;
 }
 
-/**
- * The step's env values written as `${{ runner.temp }}` or `${{ runner.temp }}/<path>`,
- * evaluated for a job whose RUNNER_TEMP is temp; the rehearsal gives the other values.
- */
-export function runnerTempValues(step: WorkflowStep, temp: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(step.env ?? {})) {
-    const m = /^\$\{\{ runner\.temp \}\}(\/[^$]*)?$/.exec(String(v));
-    if (m) values[k] = temp + (m[1] ?? '');
-  }
-  return values;
+/** The names a workflow's text reads from a context (`vars.X`, `secrets.X`), sorted. */
+export function referencedNames(text: string, context: 'vars' | 'secrets'): string[] {
+  const names = new Set<string>();
+  for (const m of text.matchAll(new RegExp(`\\b${context}\\.([A-Za-z_][A-Za-z0-9_]*)`, 'g'))) names.add(m[1]!);
+  return [...names].sort();
 }
 
-/**
- * The environment a step runs with in the rehearsal: the step's own `env:`
- * names, each given a value by the rehearsal. A name the step declares that
- * the rehearsal does not give (or the other way round) is an error, so the
- * rehearsal cannot silently drift from the workflow.
- */
-export function stepEnv(step: WorkflowStep, values: Record<string, string>): Record<string, string> {
-  const declared = Object.keys(step.env ?? {}).sort();
-  const given = Object.keys(values).sort();
-  const missing = declared.filter((k) => !given.includes(k));
-  const extra = given.filter((k) => !declared.includes(k));
-  if (missing.length || extra.length) {
-    throw new Error(
-      `step "${step.id}": the rehearsal must give exactly the env the workflow declares (${declared.join(', ') || 'none'}); missing: ${missing.join(', ') || 'none'}, not in the workflow: ${extra.join(', ') || 'none'}`,
-    );
-  }
-  return values;
+/** A composite action's metadata (action.yml), as far as the checks read it. */
+export interface CompositeAction {
+  runs: { using: string; steps: WorkflowStep[] };
+}
+
+/** Parses a local composite action. */
+export function loadAction(file: string): CompositeAction {
+  const action = parse(readFileSync(file, 'utf8')) as CompositeAction;
+  if (action?.runs?.using !== 'composite') throw new Error(`${file} is not a composite action`);
+  return action;
 }
