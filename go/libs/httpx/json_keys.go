@@ -25,7 +25,7 @@ import (
 func checkKeys(data []byte, t reflect.Type) *Error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	e, _ := (&keyWalker{dec: dec}).value(t, "")
+	e, _ := (&keyWalker{dec: dec}).value(t)
 	return e
 }
 
@@ -36,12 +36,19 @@ const maxKeyDepth = 10000
 type keyWalker struct {
 	dec   *json.Decoder
 	depth int
+	// path holds the segments of the key being read ("inner", ".k",
+	// "[2]"), joined only for an error: building the path string at
+	// every level would make a deeply nested body cost its depth squared.
+	path []string
 }
+
+// keyPath is the path of the key being read, as an error names it.
+func (w *keyWalker) keyPath() string { return strings.Join(w.path, "") }
 
 // value reads one JSON value that is to be decoded into t (nil: untyped,
 // only duplicates are checked). ok is false when the document is broken
 // or too deep; the walk then stops without an error of its own.
-func (w *keyWalker) value(t reflect.Type, path string) (e *Error, ok bool) {
+func (w *keyWalker) value(t reflect.Type) (e *Error, ok bool) {
 	tok, err := w.dec.Token()
 	if err != nil {
 		return nil, false
@@ -62,7 +69,10 @@ func (w *keyWalker) value(t reflect.Type, path string) (e *Error, ok bool) {
 			elem = t.Elem()
 		}
 		for i := 0; w.dec.More(); i++ {
-			if e, ok := w.value(elem, path+"["+strconv.Itoa(i)+"]"); e != nil || !ok {
+			w.path = append(w.path, "["+strconv.Itoa(i)+"]")
+			e, ok := w.value(elem)
+			w.path = w.path[:len(w.path)-1]
+			if e != nil || !ok {
 				return e, ok
 			}
 		}
@@ -82,12 +92,13 @@ func (w *keyWalker) value(t reflect.Type, path string) (e *Error, ok bool) {
 				return nil, false
 			}
 			key, _ := tok.(string)
-			keyPath := key
-			if path != "" {
-				keyPath = path + "." + key
+			seg := key
+			if len(w.path) > 0 {
+				seg = "." + key
 			}
+			w.path = append(w.path, seg)
 			if seen[key] {
-				return keyError(keyPath, fmt.Sprintf("The request body has the key %s more than once.", Quote(keyPath)),
+				return keyError(w.keyPath(), fmt.Sprintf("The request body has the key %s more than once.", Quote(w.keyPath())),
 					"appears more than once"), true
 			}
 			seen[key] = true
@@ -96,11 +107,13 @@ func (w *keyWalker) value(t reflect.Type, path string) (e *Error, ok bool) {
 				if f, exact := fields.exact[key]; exact {
 					valueType = f
 				} else if name, folded := fields.folded[foldName(key)]; folded {
-					return keyError(keyPath, fmt.Sprintf("The request body has the key %s, which matches the field %s only without case; keys are case-sensitive.",
-						Quote(keyPath), Quote(name)), "must be spelled "+Quote(name)), true
+					return keyError(w.keyPath(), fmt.Sprintf("The request body has the key %s, which matches the field %s only without case; keys are case-sensitive.",
+						Quote(w.keyPath()), Quote(name)), "must be spelled "+Quote(name)), true
 				}
 			}
-			if e, ok := w.value(valueType, keyPath); e != nil || !ok {
+			e, ok := w.value(valueType)
+			w.path = w.path[:len(w.path)-1]
+			if e != nil || !ok {
 				return e, ok
 			}
 		}
