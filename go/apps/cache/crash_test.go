@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slipway/libs/testkit"
 	"strings"
 	"sync"
 	"syscall"
@@ -147,7 +148,7 @@ func (u *upload) body(pause time.Duration) io.Reader {
 // process are gone at once, not after an hour.
 func TestCrashMidWrite(t *testing.T) {
 	if testing.Short() {
-		t.Skip("kills and restarts server processes")
+		testkit.Need(t, "the crash test kills and restarts server processes: run it without -short")
 	}
 	dir := filepath.Join(t.TempDir(), "cache")
 	var (
