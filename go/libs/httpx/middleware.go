@@ -42,15 +42,22 @@ func LimitBody(n int64) Middleware {
 	}
 }
 
-// statusRecorder remembers the status code and byte count of a response.
-type statusRecorder struct {
+// StatusRecorder wraps a ResponseWriter and remembers the status code and
+// byte count of the response, for request logs and metrics.
+type StatusRecorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
 }
 
+// Status is the status code sent, 0 while none is.
+func (s *StatusRecorder) Status() int { return s.status }
+
+// Bytes is the number of body bytes written so far.
+func (s *StatusRecorder) Bytes() int64 { return s.bytes }
+
 // WriteHeader records the first status code and passes it on.
-func (s *statusRecorder) WriteHeader(code int) {
+func (s *StatusRecorder) WriteHeader(code int) {
 	if s.status == 0 {
 		s.status = code
 	}
@@ -58,7 +65,7 @@ func (s *statusRecorder) WriteHeader(code int) {
 }
 
 // Write counts the bytes written (an implicit 200 if no status yet).
-func (s *statusRecorder) Write(b []byte) (int, error) {
+func (s *StatusRecorder) Write(b []byte) (int, error) {
 	if s.status == 0 {
 		s.status = http.StatusOK
 	}
@@ -69,7 +76,7 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 // ReadFrom counts the bytes copied and passes the copy on to the underlying
 // writer's io.ReaderFrom, so that io.Copy from a file keeps using sendfile.
-func (s *statusRecorder) ReadFrom(src io.Reader) (int64, error) {
+func (s *StatusRecorder) ReadFrom(src io.Reader) (int64, error) {
 	if s.status == 0 {
 		s.status = http.StatusOK
 	}
@@ -85,7 +92,7 @@ func (s *statusRecorder) ReadFrom(src io.Reader) (int64, error) {
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+func (s *StatusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // LogRequests returns middleware that logs one record per request after it
 // completes: method, path, matched route pattern, status, response bytes,
@@ -95,7 +102,7 @@ func LogRequests(logger *slog.Logger) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
-			rec := &statusRecorder{ResponseWriter: w}
+			rec := &StatusRecorder{ResponseWriter: w}
 			next.ServeHTTP(rec, r)
 			status := rec.status
 			if status == 0 {

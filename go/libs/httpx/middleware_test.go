@@ -136,3 +136,17 @@ func TestJSONErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestStatusRecorderKeepsSendfile: the recorder passes io.ReaderFrom through
+// (a file served with io.Copy keeps using sendfile) and still counts.
+func TestStatusRecorderKeepsSendfile(t *testing.T) {
+	var rec http.ResponseWriter = &StatusRecorder{ResponseWriter: httptest.NewRecorder()}
+	rf, ok := rec.(io.ReaderFrom)
+	if !ok {
+		t.Fatal("no io.ReaderFrom")
+	}
+	n, err := rf.ReadFrom(strings.NewReader("abc"))
+	if got := rec.(*StatusRecorder); n != 3 || err != nil || got.Status() != 200 || got.Bytes() != 3 {
+		t.Fatalf("ReadFrom = %d, %v; status %d, bytes %d", n, err, got.Status(), got.Bytes())
+	}
+}

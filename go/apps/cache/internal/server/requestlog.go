@@ -23,9 +23,9 @@ func logRequests(logger *slog.Logger, w io.Writer) httpx.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 			start := time.Now()
-			rec := &statusRecorder{ResponseWriter: rw}
+			rec := &httpx.StatusRecorder{ResponseWriter: rw}
 			next.ServeHTTP(rec, r)
-			status := rec.status
+			status := rec.Status()
 			if status == 0 {
 				status = http.StatusOK
 			}
@@ -36,7 +36,7 @@ func logRequests(logger *slog.Logger, w io.Writer) httpx.Middleware {
 			if !logger.Enabled(r.Context(), level) {
 				return
 			}
-			writeRequestRecord(w, start, level, r, status, rec.bytes)
+			writeRequestRecord(w, start, level, r, status, rec.Bytes())
 			if level >= slog.LevelError && flusher != nil {
 				flusher.Flush()
 			}
@@ -94,48 +94,3 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	return append(b, '"')
 }
-
-// statusRecorder remembers the status code and byte count of a response.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-// WriteHeader records the first status code and passes it on.
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-// Write counts the bytes written (an implicit 200 if no status yet).
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	n, err := s.ResponseWriter.Write(b)
-	s.bytes += int64(n)
-	return n, err
-}
-
-// ReadFrom counts the bytes copied and hands the copy to the underlying
-// writer's io.ReaderFrom, so that a hit is still sent with sendfile.
-func (s *statusRecorder) ReadFrom(src io.Reader) (int64, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	var n int64
-	var err error
-	if rf, ok := s.ResponseWriter.(io.ReaderFrom); ok {
-		n, err = rf.ReadFrom(src)
-	} else {
-		n, err = io.Copy(struct{ io.Writer }{s.ResponseWriter}, src)
-	}
-	s.bytes += n
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }

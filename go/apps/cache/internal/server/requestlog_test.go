@@ -100,16 +100,3 @@ func TestRequestLogLevel(t *testing.T) {
 		t.Fatalf("records %q", out.String())
 	}
 }
-
-// TestRequestLogKeepsSendfile: the recorder passes io.ReaderFrom through,
-// as a hit's sendfile needs.
-func TestRequestLogKeepsSendfile(t *testing.T) {
-	var rec http.ResponseWriter = &statusRecorder{ResponseWriter: httptest.NewRecorder()}
-	if _, ok := rec.(io.ReaderFrom); !ok {
-		t.Fatal("no io.ReaderFrom")
-	}
-	n, err := rec.(io.ReaderFrom).ReadFrom(strings.NewReader("abc"))
-	if n != 3 || err != nil || rec.(*statusRecorder).status != 200 || rec.(*statusRecorder).bytes != 3 {
-		t.Fatalf("ReadFrom %d %v %+v", n, err, rec)
-	}
-}
