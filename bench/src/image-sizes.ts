@@ -3,9 +3,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PLATFORM } from '@slipway/images/src/buildx-args';
+import { PLATFORM } from '@slipway/images/src/build/buildx-args';
 import { finalBase } from '@slipway/images/src/dockerfile';
-import { metadataPath, readMetadata } from '@slipway/images/src/metadata';
+import { metadataPath, readMetadata } from '@slipway/images/src/build/metadata';
 import type { Benchmark } from './lib/bench';
 import { BUILDER, dockerVersions, images, inspect, requireBuilder } from './lib/docker';
 import { machine } from './lib/results';

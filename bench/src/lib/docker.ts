@@ -2,8 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { buildxArgs } from '@slipway/images/src/buildx-args';
-import { GO_DOCKERFILE, imageProjects, type ImageProject } from '@slipway/images/src/image-projects';
+import { buildxArgs } from '@slipway/images/src/build/buildx-args';
+import { GO_DOCKERFILE, imageProjects, type ImageProject } from '@slipway/images/src/infer/projects';
 import { timed, type Timed } from './run';
 import type { Clone } from './workspace';
 

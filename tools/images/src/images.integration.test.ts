@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readMetadata, metadataPath, type ImageMetadata } from './metadata';
+import { readMetadata, metadataPath, type ImageMetadata } from './build/metadata';
 import type { SizeReport } from './size-report';
 import { dockerAvailable } from '@slipway/testing/src/docker-available';
 import { ranProjects, cachedProjects, nestedNxEnv, runNx } from '@slipway/testing/src/nx-runner';

@@ -1,6 +1,6 @@
 import type { CreateNodes, CreateNodesResult } from '@nx/devkit';
-import { imageProjects } from './image-projects';
-import { imageTargets, type ImagesPluginOptions } from './image-targets';
+import { imageProjects } from './infer/projects';
+import { imageTargets, type ImagesPluginOptions } from './infer/targets';
 
 /**
  * Infers the image targets from Dockerfiles: `apps/<app>/Dockerfile` and the

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dockerAvailable } from '@slipway/testing/src/docker-available';
-import { metadataPath, writeMetadata, type ImageMetadata } from './metadata';
+import { metadataPath, writeMetadata, type ImageMetadata } from './build/metadata';
 
 const cliPath = resolve(__dirname, 'cli/docker-publish.ts');
 const args = ['--project', 'api', '--dockerfile', 'go/Dockerfile.multi-stage', '--context', 'go', '--build-arg', 'SERVICE=api'];

@@ -11,7 +11,7 @@ import { dockerAvailable } from '@slipway/testing/src/docker-available';
 import { ranProjects, runNx, type NxRun } from '@slipway/testing/src/nx-runner';
 import { fetchManifest } from '@slipway/testing/src/registry';
 import { copyWorkspace, type WorkspaceCopy } from '@slipway/testing/src/workspace-copy';
-import { metadataPath, readMetadata, type ImageMetadata } from './metadata';
+import { metadataPath, readMetadata, type ImageMetadata } from './build/metadata';
 
 const ready = dockerAvailable() && buildkitdAvailable();
 const NAMESPACE = `slipway-remote-${process.pid}-${Date.now().toString(36)}`;

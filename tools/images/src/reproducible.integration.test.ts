@@ -11,7 +11,7 @@ import { dockerAvailable } from '@slipway/testing/src/docker-available';
 import { nestedNxEnv, ranProjects, type NxRun } from '@slipway/testing/src/nx-runner';
 import { fetchImageConfig, fetchManifest } from '@slipway/testing/src/registry';
 import { copyWorkspace, workspaceRoot, type WorkspaceCopy } from '@slipway/testing/src/workspace-copy';
-import { metadataPath, readMetadata } from './metadata';
+import { metadataPath, readMetadata } from './build/metadata';
 
 const ready = dockerAvailable() && buildkitdAvailable();
 const RUN_ID = `${process.pid}-${Date.now().toString(36)}`;

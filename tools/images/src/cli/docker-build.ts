@@ -3,7 +3,7 @@
 //   docker-build --project api --dockerfile go/Dockerfile.multi-stage --context go --build-arg SERVICE=api
 import { parseArgs } from 'node:util';
 import { imageArgOptions } from '../lib/image-args';
-import { buildImage } from '../build-image';
+import { buildImage } from '../build/build-image';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -2,7 +2,7 @@
 //   docker-run --project web [--port 8080] [-- extra docker run args]
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { metadataPath, readMetadata } from '../metadata';
+import { metadataPath, readMetadata } from '../build/metadata';
 
 const { values, positionals } = parseArgs({
   options: { project: { type: 'string' }, port: { type: 'string' } },

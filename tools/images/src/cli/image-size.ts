@@ -6,18 +6,16 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { imageArgOptions } from '../lib/image-args';
-import { PLATFORM } from '../buildx-args';
+import { PLATFORM } from '../build/buildx-args';
 import { finalBase } from '../dockerfile';
 import { capture, stream } from '../lib/exec';
 import { requireBuildx } from '../lib/docker';
-import { metadataPath, readMetadata, writeJsonAtomic } from '../metadata';
+import { metadataPath, readMetadata } from '../build/metadata';
+import { writeJsonAtomic } from '../lib/json-file';
+import { engineSize } from '../lib/registry';
 import { formatReport, parseSize, sizeReport } from '../size-report';
 
 const STAND_IN_LABEL = 'dev.slipway.stand-in';
-
-function engineSize(ref: string): number {
-  return Number(capture('docker', ['image', 'inspect', '--format', '{{.Size}}', ref]).trim());
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

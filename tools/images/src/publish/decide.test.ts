@@ -1,4 +1,4 @@
-import type { ImageMetadata } from '../metadata';
+import type { ImageMetadata } from '../build/metadata';
 import { branchTag, ciRunId, decideOutcome, inspectAnswer, ledgerBuild, placement, publishTags, toTag } from './decide';
 
 const digest = `sha256:${'a'.repeat(64)}`;

@@ -1,6 +1,6 @@
 import type { NewBuild } from '@slipway/api-contract';
-import type { ImageMetadata } from '../metadata';
-import type { BuildMarker } from './build-marker';
+import type { ImageMetadata } from '../build/metadata';
+import type { BuildMarker } from '../build/build-marker';
 
 /** Whether this job built the image or gave an existing one new tags. */
 export type Outcome = NewBuild['outcome'];

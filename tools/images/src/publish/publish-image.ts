@@ -1,9 +1,9 @@
-import { buildImage, type ImageBuild } from '../build-image';
-import { imageDestination, imageRepository, previewDestination } from '../image-mode';
+import { buildImage, type ImageBuild } from '../build/build-image';
+import { imageDestination, imageRepository, previewDestination } from '../build/mode';
 import { requireBuildx } from '../lib/docker';
 import { currentBranch, gitInfo } from '../lib/git';
-import { metadataPath, readMetadata, type ImageMetadata } from '../metadata';
-import { consumeBuildMarker, readBuildMarker } from './build-marker';
+import { metadataPath, readMetadata, type ImageMetadata } from '../build/metadata';
+import { consumeBuildMarker, readBuildMarker } from '../build/build-marker';
 import { branchTag, ciRunId, decideOutcome, ledgerBuild, placement, publishTags } from './decide';
 import { ledgerConfig, postBuild } from './ledger';
 import { publishRecordPath, writePublishRecord, type PublishRecord } from './record';

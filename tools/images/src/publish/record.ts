@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ImageMetadata } from '../metadata';
-import { metadataPath, writeJsonAtomic } from '../metadata';
+import type { ImageMetadata } from '../build/metadata';
+import { metadataPath } from '../build/metadata';
+import { writeJsonAtomic } from '../lib/json-file';
 import type { Outcome } from './decide';
 
 /** What docker-publish leaves in dist/images/<project>/publish.json, for the run summary. */

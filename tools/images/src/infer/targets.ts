@@ -1,5 +1,5 @@
 import type { TargetConfiguration } from '@nx/devkit';
-import type { ImageProject } from './image-projects';
+import type { ImageProject } from './projects';
 
 /** Runs a TypeScript script of this package with the transpiler Nx already uses for local plugins. */
 export const tsNode = 'node -r @swc-node/register';

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { imageProjects } from './image-projects';
-import { imageTargets } from './image-targets';
+import { imageProjects } from './projects';
+import { imageTargets } from './targets';
 
 function workspace(): string {
   const root = mkdtempSync(join(tmpdir(), 'images-'));

@@ -1,4 +1,4 @@
-import { buildDestination, imageDestination, imageRepository, imageTags, previewDestination } from './image-mode';
+import { buildDestination, imageDestination, imageRepository, imageTags, previewDestination } from './mode';
 
 describe('imageDestination', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../metadata';
+import { writeJsonAtomic } from '../lib/json-file';
 
 /**
  * What a docker-build that really ran leaves behind, outside its cached

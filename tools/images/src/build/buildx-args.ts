@@ -1,4 +1,4 @@
-import type { ImageDestination } from './image-mode';
+import type { ImageDestination } from './mode';
 
 /** Everything one `docker buildx build` needs to know. */
 export interface BuildRequest {

@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { ImageMode } from './image-mode';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../lib/json-file';
+import type { ImageMode } from './mode';
 
 /** What docker-build leaves in dist/images/<project>/metadata.json for the steps after it. */
 export interface ImageMetadata {
@@ -26,14 +27,6 @@ export interface ImageMetadata {
 /** Where a project's image metadata lives. */
 export function metadataPath(workspaceRoot: string, project: string): string {
   return join(workspaceRoot, 'dist', 'images', project, 'metadata.json');
-}
-
-/** Writes JSON atomically: a crash leaves the old file or the new one, never half of one. */
-export function writeJsonAtomic(file: string, value: unknown): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, file);
 }
 
 /** Writes a project's image metadata atomically. */

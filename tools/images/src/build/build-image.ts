@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildxArgs, PLATFORM } from './buildx-args';
-import { buildDestination, imageRepository, imageTags } from './image-mode';
-import { capture, stream } from './lib/exec';
-import { gitInfo } from './lib/git';
+import { buildDestination, imageRepository, imageTags } from './mode';
+import { capture, stream } from '../lib/exec';
+import { gitInfo } from '../lib/git';
 import { metadataPath, writeMetadata, type ImageMetadata } from './metadata';
-import { requireBuildx } from './lib/docker';
-import { describeBuilder, requireBuilder } from './lib/builder';
-import { imageSize } from './lib/registry';
-import { writeBuildMarker } from './publish/build-marker';
+import { requireBuildx } from '../lib/docker';
+import { describeBuilder, requireBuilder } from '../lib/builder';
+import { imageSize } from '../lib/registry';
+import { writeBuildMarker } from './build-marker';
 
 /** What to build: one project's Dockerfile, context and build arguments. */
 export interface ImageBuild {
