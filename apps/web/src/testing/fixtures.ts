@@ -33,7 +33,6 @@ export function makeImage(overrides: Partial<ImageSummary> = {}): ImageSummary {
   return {
     image: latest.image,
     project: latest.project,
-    buildCount: builds,
     builds,
     latest,
     lastBuiltAt: latest.outcome === 'built' ? latest.recordedAt : null,

@@ -14,7 +14,6 @@ const isRunCounts = hasShape<ImageRunCounts>({
 const isImageSummary = hasShape<ImageSummary>({
   image: isString,
   project: isString,
-  buildCount: isNumber,
   builds: isNumber,
   latest: isBuild,
   lastBuiltAt: isNullableString,
