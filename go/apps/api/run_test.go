@@ -81,13 +81,13 @@ func testRunServesAndShutsDown(t *testing.T, db storetest.Database) {
 	status, body = request(t, "GET", inst.Base+"/api/v1/images", "", "")
 	var images struct {
 		Images []struct {
-			Image      string         `json:"image"`
-			BuildCount int            `json:"buildCount"`
-			Latest     map[string]any `json:"latest"`
+			Image  string         `json:"image"`
+			Builds int            `json:"builds"`
+			Latest map[string]any `json:"latest"`
 		} `json:"images"`
 	}
 	if err := json.Unmarshal(body, &images); err != nil || status != 200 || len(images.Images) != 1 ||
-		images.Images[0].Image != "registry.example/ns/slipway-api" || images.Images[0].BuildCount != 1 ||
+		images.Images[0].Image != "registry.example/ns/slipway-api" || images.Images[0].Builds != 1 ||
 		images.Images[0].Latest["digest"] != created["digest"] {
 		t.Fatalf("images %d %s", status, body)
 	}

@@ -360,13 +360,6 @@ export interface components {
             project: components["schemas"]["ProjectName"];
             /**
              * Format: int64
-             * @deprecated
-             * @description The number of recorded builds of the image; the same as `builds`, kept for older clients.
-             * @example 17
-             */
-            buildCount: number;
-            /**
-             * Format: int64
              * @description The number of recorded builds (built and reused) of the image.
              * @example 17
              */

@@ -43,7 +43,7 @@ func TestSeedFillsAnEmptyLedgerOnce(t *testing.T) {
 		}
 		var total int64
 		for _, im := range images {
-			total += im.BuildCount
+			total += im.Builds
 			if im.Runs == 0 || im.LastBuiltAt == nil {
 				t.Errorf("%s: %+v", im.Image, im)
 			}
@@ -61,7 +61,7 @@ func TestSeedFillsAnEmptyLedgerOnce(t *testing.T) {
 		again, _ := st.Images(context.Background(), ledger.ImageFilter{}, ledger.ImagePageRequest{Limit: 10})
 		var after int64
 		for _, im := range again.Images {
-			after += im.BuildCount
+			after += im.Builds
 		}
 		if after != total {
 			t.Fatalf("builds %d after the refused seed, %d before", after, total)

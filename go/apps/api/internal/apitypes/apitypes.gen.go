@@ -291,12 +291,6 @@ type ImageSummary struct {
 	// Example: api
 	Project ProjectName `json:"project"`
 
-	// BuildCount The number of recorded builds of the image; the same as `builds`, kept for older clients.
-	//
-	// Example: 17
-	// Deprecated: use builds, which holds the same number
-	BuildCount int64 `json:"buildCount"`
-
 	// Builds The number of recorded builds (built and reused) of the image.
 	//
 	// Example: 17

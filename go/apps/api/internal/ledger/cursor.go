@@ -9,19 +9,19 @@ import (
 	"time"
 )
 
-// Cursor is a position in the newest-first order of builds: the RecordedAt
-// and ID of the last build already seen. Clients treat its encoded form as
-// opaque.
-type Cursor struct {
+// BuildCursor is a position in the newest-first order of an image's
+// builds: the RecordedAt and ID of the last build already seen. Clients
+// treat its encoded form as opaque.
+type BuildCursor struct {
 	// RecordedAt is the recording time of the last build seen.
 	RecordedAt time.Time
 	// ID is the id of the last build seen.
 	ID int64
 }
 
-// CursorAt returns the cursor pointing at b.
-func CursorAt(b Build) Cursor {
-	return Cursor{RecordedAt: b.RecordedAt, ID: b.ID}
+// BuildCursorAt returns the cursor pointing at b.
+func BuildCursorAt(b Build) BuildCursor {
+	return BuildCursor{RecordedAt: b.RecordedAt, ID: b.ID}
 }
 
 // strictBase64 decodes the cursors: strict, so that each position has one
@@ -38,31 +38,26 @@ func decodeCursor(s string) ([]byte, bool) {
 	return raw, true
 }
 
-// cursorVersion prefixes the encoded form so that the format can change.
-const cursorVersion = "v1"
+// buildCursorVersion prefixes the encoded form so that the format can
+// change.
+const buildCursorVersion = "v1"
 
-// ErrInvalidCursor is returned by ParseCursor for malformed cursors.
+// ErrInvalidCursor is returned by the cursor parsers for malformed cursors.
 var ErrInvalidCursor = errors.New("invalid cursor")
 
 // String encodes the cursor as URL-safe base64 text.
-func (c Cursor) String() string {
-	raw := fmt.Sprintf("%s:%d:%d", cursorVersion, c.RecordedAt.UnixMilli(), c.ID)
+func (c BuildCursor) String() string {
+	raw := fmt.Sprintf("%s:%d:%d", buildCursorVersion, c.RecordedAt.UnixMilli(), c.ID)
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
-// ParseCursor decodes a cursor produced by Cursor.String.
-func ParseCursor(s string) (Cursor, error) {
-	ms, id, ok := parseTimeID(s, cursorVersion)
+// ParseBuildCursor decodes a cursor produced by BuildCursor.String.
+func ParseBuildCursor(s string) (BuildCursor, error) {
+	ms, id, ok := parseTimeID(s, buildCursorVersion)
 	if !ok {
-		return Cursor{}, ErrInvalidCursor
+		return BuildCursor{}, ErrInvalidCursor
 	}
-	return Cursor{RecordedAt: time.UnixMilli(ms).UTC(), ID: id}, nil
-}
-
-// MarshalText implements encoding.TextMarshaler, so a *Cursor marshals to a
-// JSON string (and a nil one to null).
-func (c Cursor) MarshalText() ([]byte, error) {
-	return []byte(c.String()), nil
+	return BuildCursor{RecordedAt: time.UnixMilli(ms).UTC(), ID: id}, nil
 }
 
 // RunCursor is a position in the newest-first order of CI runs: the
@@ -76,7 +71,7 @@ type RunCursor struct {
 }
 
 // runCursorVersion prefixes the encoded form; it differs from
-// cursorVersion so that a builds cursor is not taken for a runs cursor.
+// buildCursorVersion so that a builds cursor is not taken for a runs cursor.
 const runCursorVersion = "r1"
 
 // RunCursorAt returns the cursor pointing at r.

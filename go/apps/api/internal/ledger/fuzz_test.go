@@ -106,8 +106,8 @@ func fuzzCursor[C interface{ String() string }](t *testing.T, s string, parse fu
 	}
 }
 
-func FuzzParseCursor(f *testing.F) {
-	f.Add(Cursor{RecordedAt: time.UnixMilli(1_748_779_200_123), ID: 42}.String())
+func FuzzParseBuildCursor(f *testing.F) {
+	f.Add(BuildCursor{RecordedAt: time.UnixMilli(1_748_779_200_123), ID: 42}.String())
 	f.Add(encode("v1:0:1"))
 	f.Add(encode("v1:01:1"))
 	f.Add(encode("v1:+1:1"))
@@ -116,7 +116,7 @@ func FuzzParseCursor(f *testing.F) {
 	f.Add(encode("i1:1:1"))
 	f.Add("djE6MTox=")
 	f.Add("")
-	f.Fuzz(func(t *testing.T, s string) { fuzzCursor(t, s, ParseCursor) })
+	f.Fuzz(func(t *testing.T, s string) { fuzzCursor(t, s, ParseBuildCursor) })
 }
 
 func FuzzParseImageCursor(f *testing.F) {

@@ -22,7 +22,9 @@ const (
 )
 
 // NewBuild is a build as submitted by a client (CI): everything but the
-// server-assigned id and time.
+// server-assigned id and time. Its JSON form is what Fingerprint hashes,
+// and the hashes are stored with idempotency keys: its json tags are that
+// form, not the API's (package apitypes is), and must not change.
 type NewBuild struct {
 	// Project is the Nx project that owns the image, e.g. "api".
 	Project string `json:"project"`
@@ -55,33 +57,34 @@ type NewBuild struct {
 // Build is a stored build record.
 type Build struct {
 	// ID is assigned by the store; ids grow with insertion order.
-	ID int64 `json:"id"`
+	ID int64
 	NewBuild
 	// RecordedAt is when the server recorded the build (UTC, millisecond
 	// precision).
-	RecordedAt time.Time `json:"recordedAt"`
+	RecordedAt time.Time
 }
 
 // ImageSummary describes one image for the overview.
 type ImageSummary struct {
 	// Image is the image name.
-	Image string `json:"image"`
+	Image string
 	// Project is the project of the latest build of the image.
-	Project string `json:"project"`
-	// BuildCount is the number of recorded builds of the image.
-	BuildCount int64 `json:"buildCount"`
+	Project string
+	// Builds is the number of recorded builds (built and reused) of the
+	// image.
+	Builds int64
 	// Latest is the most recently recorded build of the image.
-	Latest Build `json:"latest"`
+	Latest Build
 	// LastBuiltAt is when the newest build with outcome built was
 	// recorded, nil if the image was never built.
-	LastBuiltAt *time.Time `json:"lastBuiltAt"`
+	LastBuiltAt *time.Time
 	// LastReusedAt is when the newest build with outcome reused was
 	// recorded, nil if the image was never reused.
-	LastReusedAt *time.Time `json:"lastReusedAt"`
+	LastReusedAt *time.Time
 	// Runs is the number of distinct CI runs with a build of the image.
-	Runs int64 `json:"runs"`
+	Runs int64
 	// RunsReused is the number of distinct CI runs that reused the image.
-	RunsReused int64 `json:"runsReused"`
+	RunsReused int64
 }
 
 // ImageFilter narrows the image overview.
@@ -118,6 +121,29 @@ type ImagePage struct {
 type BuildFilter struct {
 	// Outcome, when not empty, keeps only the builds with this outcome.
 	Outcome Outcome
+}
+
+// Paging limits of an image's builds.
+const (
+	DefaultBuildPageSize = 20
+	MaxBuildPageSize     = 100
+)
+
+// BuildPageRequest asks for one page of an image's builds, newest first.
+type BuildPageRequest struct {
+	// Limit is the page size, 1..MaxBuildPageSize.
+	Limit int
+	// After, when non-nil, continues after the build it points at.
+	After *BuildCursor
+}
+
+// BuildPage is one page of builds, newest first.
+type BuildPage struct {
+	// Builds holds up to Limit builds.
+	Builds []Build
+	// Next points at the last build of the page when more builds follow,
+	// and is nil on the last page.
+	Next *BuildCursor
 }
 
 // SizePoint is one build of an image as a point of the size chart.
@@ -157,9 +183,15 @@ type Run struct {
 	Builds []Build
 }
 
+// Paging limits of the CI runs.
+const (
+	DefaultRunPageSize = 20
+	MaxRunPageSize     = 100
+)
+
 // RunPageRequest asks for one page of CI runs, newest first.
 type RunPageRequest struct {
-	// Limit is the page size, 1..MaxPageSize.
+	// Limit is the page size, 1..MaxRunPageSize.
 	Limit int
 	// After, when non-nil, continues after the run it points at.
 	After *RunCursor
@@ -172,29 +204,6 @@ type RunPage struct {
 	// Next points at the last run of the page when more runs follow, and is
 	// nil on the last page.
 	Next *RunCursor
-}
-
-// Paging limits for listing builds.
-const (
-	DefaultPageSize = 20
-	MaxPageSize     = 100
-)
-
-// PageRequest asks for one page of an image's builds, newest first.
-type PageRequest struct {
-	// Limit is the page size, 1..MaxPageSize.
-	Limit int
-	// After, when non-nil, continues after the build it points at.
-	After *Cursor
-}
-
-// BuildPage is one page of builds, newest first.
-type BuildPage struct {
-	// Builds holds up to Limit builds.
-	Builds []Build
-	// Next points at the last build of the page when more builds follow,
-	// and is nil on the last page.
-	Next *Cursor
 }
 
 // ErrNotFound is returned by a Store when the requested image has no builds
@@ -219,7 +228,7 @@ type Store interface {
 	Images(ctx context.Context, filter ImageFilter, page ImagePageRequest) (ImagePage, error)
 	// Builds returns one page of the builds of image that pass filter,
 	// newest first, or ErrNotFound if the image has no builds at all.
-	Builds(ctx context.Context, image string, filter BuildFilter, page PageRequest) (BuildPage, error)
+	Builds(ctx context.Context, image string, filter BuildFilter, page BuildPageRequest) (BuildPage, error)
 	// Sizes returns the most recent limit builds of image as size points,
 	// oldest first, or ErrNotFound if the image has no builds.
 	Sizes(ctx context.Context, image string, limit int) ([]SizePoint, error)

@@ -190,8 +190,8 @@ func TestValidateReportsEveryField(t *testing.T) {
 }
 
 func TestCursorRoundTrip(t *testing.T) {
-	c := Cursor{RecordedAt: time.Date(2025, 3, 4, 5, 6, 7, 891e6, time.UTC), ID: 42}
-	got, err := ParseCursor(c.String())
+	c := BuildCursor{RecordedAt: time.Date(2025, 3, 4, 5, 6, 7, 891e6, time.UTC), ID: 42}
+	got, err := ParseBuildCursor(c.String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,8 +199,8 @@ func TestCursorRoundTrip(t *testing.T) {
 		t.Fatalf("round trip %+v, want %+v", got, c)
 	}
 	for _, bad := range []string{"", "!!!", "v1:1:1", encode("v2:1:1"), encode("v1:x:1"), encode("v1:1:0"), encode("v1:-1:3"), encode("v1:1:2:3")} {
-		if _, err := ParseCursor(bad); !errors.Is(err, ErrInvalidCursor) {
-			t.Errorf("ParseCursor(%q) = %v, want ErrInvalidCursor", bad, err)
+		if _, err := ParseBuildCursor(bad); !errors.Is(err, ErrInvalidCursor) {
+			t.Errorf("ParseBuildCursor(%q) = %v, want ErrInvalidCursor", bad, err)
 		}
 	}
 }
@@ -222,7 +222,7 @@ func TestRunCursorRoundTrip(t *testing.T) {
 			t.Fatalf("round trip %+v, want %+v", got, c)
 		}
 	}
-	builds := Cursor{RecordedAt: time.UnixMilli(5), ID: 3}.String()
+	builds := BuildCursor{RecordedAt: time.UnixMilli(5), ID: 3}.String()
 	// A run recorded before format characters were refused stays pageable.
 	old := RunCursor{StartedAt: time.UnixMilli(5).UTC(), CIRunID: "run\u202e1"}
 	if got, err := ParseRunCursor(old.String()); err != nil || got != old {

@@ -76,8 +76,7 @@ func imagePageToAPI(p ledger.ImagePage) apitypes.ImageList {
 		out = append(out, apitypes.ImageSummary{
 			Image:        im.Image,
 			Project:      im.Project,
-			BuildCount:   im.BuildCount,
-			Builds:       im.BuildCount,
+			Builds:       im.Builds,
 			Latest:       buildToAPI(im.Latest),
 			LastBuiltAt:  im.LastBuiltAt,
 			LastReusedAt: im.LastReusedAt,

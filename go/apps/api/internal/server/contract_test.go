@@ -194,7 +194,7 @@ func TestResponsesConformToContract(t *testing.T) {
 
 		images := decodeContract[apitypes.ImageList](t, "GET /api/v1/images",
 			expect(get("/api/v1/images"), 200).body)
-		if len(images.Images) != 1 || images.Images[0].BuildCount != 2 || images.Images[0].Latest.Id != created.Id {
+		if len(images.Images) != 1 || images.Images[0].Builds != 2 || images.Images[0].Latest.Id != created.Id {
 			t.Fatalf("images %+v", images)
 		}
 
@@ -310,7 +310,7 @@ func assertAllSet(t *testing.T, what string, v any) {
 }
 
 func TestConversionsCarryEveryField(t *testing.T) {
-	cursor := ledger.Cursor{RecordedAt: t0, ID: 7}
+	cursor := ledger.BuildCursor{RecordedAt: t0, ID: 7}
 	stored := ledger.Build{
 		ID: 7,
 		NewBuild: ledger.NewBuild{
@@ -323,7 +323,7 @@ func TestConversionsCarryEveryField(t *testing.T) {
 	assertAllSet(t, "ledger.Build fixture", stored)
 
 	assertAllSet(t, "buildToAPI", buildToAPI(stored))
-	summary := ledger.ImageSummary{Image: "registry.example/ns/app", Project: "api", BuildCount: 1, Latest: stored,
+	summary := ledger.ImageSummary{Image: "registry.example/ns/app", Project: "api", Builds: 1, Latest: stored,
 		LastBuiltAt: &t0, LastReusedAt: &t0, Runs: 2, RunsReused: 1}
 	assertAllSet(t, "ledger.ImageSummary fixture", summary)
 	imageCursor := ledger.ImageCursorAt(summary)

@@ -122,9 +122,6 @@ func overview(t *testing.T, api *testAPI, query, limit string) []string {
 			t.Fatalf("page of %d, limit %s", len(list.Images), limit)
 		}
 		for _, im := range list.Images {
-			if im.Builds != im.BuildCount {
-				t.Errorf("builds %d != buildCount %d", im.Builds, im.BuildCount)
-			}
 			got = append(got, fmt.Sprintf("%s %s builds=%d latest=%d built=%s reused=%s runs=%d/%d",
 				im.Image, im.Project, im.Builds, im.Latest.Id, clock(im.LastBuiltAt), clock(im.LastReusedAt),
 				im.Runs.Total, im.Runs.Reused))

@@ -175,7 +175,7 @@ func (s *Server) handleListBuilds(w http.ResponseWriter, r *http.Request) {
 	image := r.PathValue("image")
 	q := newQueryParams(r)
 	filter := ledger.BuildFilter{Outcome: q.outcome()}
-	page := ledger.PageRequest{Limit: q.limit(ledger.DefaultPageSize, ledger.MaxPageSize), After: cursor(q, ledger.ParseCursor)}
+	page := ledger.BuildPageRequest{Limit: q.limit(ledger.DefaultBuildPageSize, ledger.MaxBuildPageSize), After: cursor(q, ledger.ParseBuildCursor)}
 	if e := q.err(); e != nil {
 		httpx.WriteError(w, e)
 		return
@@ -212,7 +212,7 @@ func (s *Server) handleListSizes(w http.ResponseWriter, r *http.Request) {
 // handleListRuns pages through CI runs, newest first.
 func (s *Server) handleListRuns(w http.ResponseWriter, r *http.Request) {
 	q := newQueryParams(r)
-	page := ledger.RunPageRequest{Limit: q.limit(ledger.DefaultPageSize, ledger.MaxPageSize), After: cursor(q, ledger.ParseRunCursor)}
+	page := ledger.RunPageRequest{Limit: q.limit(ledger.DefaultRunPageSize, ledger.MaxRunPageSize), After: cursor(q, ledger.ParseRunCursor)}
 	if e := q.err(); e != nil {
 		httpx.WriteError(w, e)
 		return

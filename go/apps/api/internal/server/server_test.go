@@ -349,10 +349,10 @@ func TestListImagesAndBuilds(t *testing.T) {
 		if len(images.Images) != 2 {
 			t.Fatalf("images %s", res.body)
 		}
-		if im := images.Images[0]; im.Image != webImage || im.Project != "web" || im.BuildCount != 1 || im.Latest.Id != webBuild.ID {
+		if im := images.Images[0]; im.Image != webImage || im.Project != "web" || im.Builds != 1 || im.Latest.Id != webBuild.ID {
 			t.Fatalf("first image %+v", im)
 		}
-		if im := images.Images[1]; im.Image != apiImage || im.BuildCount != 5 || im.Latest.Id != apiBuilds[4].ID ||
+		if im := images.Images[1]; im.Image != apiImage || im.Builds != 5 || im.Latest.Id != apiBuilds[4].ID ||
 			!slices.Equal(im.Latest.Tags, []string{"v4"}) {
 			t.Fatalf("second image %+v", im)
 		}

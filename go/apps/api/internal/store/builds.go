@@ -33,13 +33,6 @@ func (s *Store) AddBuild(ctx context.Context, b ledger.Build) (ledger.Build, err
 	return stored, nil
 }
 
-// querier is *sql.DB or *sql.Tx.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 // insertBuild inserts b through q, in the caller's transaction, updates
 // the image overview's summaries with it and returns it with its new ID.
 func (s *Store) insertBuild(ctx context.Context, q querier, b ledger.Build) (ledger.Build, error) {
@@ -110,8 +103,8 @@ func buildColumns(alias string) string {
 	return alias + "." + strings.Join(buildColumnNames, ", "+alias+".")
 }
 
-// scanner is *sql.Row or *sql.Rows.
-type scanner interface{ Scan(dest ...any) error }
+// scanBuildRow reads buildColumns from row.
+func scanBuildRow(row scanner) (ledger.Build, error) { return scanBuild(row) }
 
 // scanBuild reads buildColumns (plus any extra destinations) from row.
 func scanBuild(row scanner, extra ...any) (ledger.Build, error) {
@@ -141,13 +134,9 @@ func scanBuild(row scanner, extra ...any) (ledger.Build, error) {
 // Builds returns a page of image's builds that pass filter, newest first,
 // using keyset pagination on (recorded_at, id). It returns
 // ledger.ErrNotFound when the image has no builds at all.
-func (s *Store) Builds(ctx context.Context, image string, filter ledger.BuildFilter, page ledger.PageRequest) (ledger.BuildPage, error) {
+func (s *Store) Builds(ctx context.Context, image string, filter ledger.BuildFilter, page ledger.BuildPageRequest) (ledger.BuildPage, error) {
 	ctx, cancel := s.bounded(ctx)
 	defer cancel()
-	limit := page.Limit
-	if limit <= 0 || limit > ledger.MaxPageSize {
-		return ledger.BuildPage{}, fmt.Errorf("list builds: limit %d out of range 1..%d", limit, ledger.MaxPageSize)
-	}
 	query := `SELECT ` + buildColumns("") + ` FROM builds WHERE image = ?`
 	args := []any{image}
 	if filter.Outcome != "" {
@@ -158,11 +147,11 @@ func (s *Store) Builds(ctx context.Context, image string, filter ledger.BuildFil
 		query += ` AND (recorded_at, id) < (?, ?)`
 		args = append(args, page.After.RecordedAt.UnixMilli(), page.After.ID)
 	}
-	// One extra row tells whether another page follows.
-	query += ` ORDER BY recorded_at DESC, id DESC LIMIT ?`
-	args = append(args, limit+1)
-
-	builds, err := s.scanBuilds(ctx, s.db, query, args...)
+	builds, next, err := keysetPage[ledger.Build, ledger.BuildCursor]{
+		query: query + ` ORDER BY recorded_at DESC, id DESC`, args: args,
+		limit: page.Limit, maxLimit: ledger.MaxBuildPageSize,
+		scan: scanBuildRow, cursorAt: ledger.BuildCursorAt,
+	}.read(ctx, s)
 	if err != nil {
 		return ledger.BuildPage{}, fmt.Errorf("list builds: %w", err)
 	}
@@ -173,118 +162,5 @@ func (s *Store) Builds(ctx context.Context, image string, filter ledger.BuildFil
 			return ledger.BuildPage{}, err
 		}
 	}
-	out := ledger.BuildPage{Builds: builds}
-	if len(builds) > limit {
-		out.Builds = builds[:limit]
-		c := ledger.CursorAt(out.Builds[limit-1])
-		out.Next = &c
-	}
-	return out, nil
-}
-
-// scanBuilds runs a query for buildColumns through q and reads every row.
-func (s *Store) scanBuilds(ctx context.Context, q querier, query string, args ...any) ([]ledger.Build, error) {
-	rows, err := q.QueryContext(ctx, s.dialect.sql(query), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	builds := []ledger.Build{}
-	for rows.Next() {
-		b, err := scanBuild(rows)
-		if err != nil {
-			return nil, err
-		}
-		builds = append(builds, b)
-	}
-	return builds, rows.Err()
-}
-
-// imageExists returns nil when image has a build, ledger.ErrNotFound when it
-// has none.
-func (s *Store) imageExists(ctx context.Context, image string) error {
-	var exists bool
-	if err := s.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM builds WHERE image = ?)`, image).Scan(&exists); err != nil {
-		return fmt.Errorf("find image: %w", err)
-	}
-	if !exists {
-		return ledger.ErrNotFound
-	}
-	return nil
-}
-
-// Sizes returns the most recent limit builds of image as size points,
-// oldest first, or ledger.ErrNotFound when the image has no builds.
-func (s *Store) Sizes(ctx context.Context, image string, limit int) ([]ledger.SizePoint, error) {
-	ctx, cancel := s.bounded(ctx)
-	defer cancel()
-	if limit <= 0 || limit > ledger.MaxSizePoints {
-		return nil, fmt.Errorf("list sizes: limit %d out of range 1..%d", limit, ledger.MaxSizePoints)
-	}
-	rows, err := s.query(ctx, `
-		SELECT recorded_at, size_bytes, budget_bytes, digest, outcome, git_sha FROM (
-			SELECT recorded_at, id, size_bytes, budget_bytes, digest, outcome, git_sha
-			FROM builds WHERE image = ?
-			ORDER BY recorded_at DESC, id DESC
-			LIMIT ?
-		) recent
-		ORDER BY recorded_at, id`, image, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list sizes: %w", err)
-	}
-	defer rows.Close()
-	points := []ledger.SizePoint{}
-	for rows.Next() {
-		var (
-			p          ledger.SizePoint
-			recordedAt int64
-			budget     sql.NullInt64
-			outcome    string
-		)
-		if err := rows.Scan(&recordedAt, &p.SizeBytes, &budget, &p.Digest, &outcome, &p.GitSHA); err != nil {
-			return nil, fmt.Errorf("list sizes: %w", err)
-		}
-		p.RecordedAt, p.BudgetBytes, p.Outcome = fromMillis(recordedAt), intPtr(budget), ledger.Outcome(outcome)
-		points = append(points, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list sizes: %w", err)
-	}
-	if len(points) == 0 {
-		return nil, ledger.ErrNotFound
-	}
-	return points, nil
-}
-
-// fromMillis turns a stored Unix millisecond time into a UTC time.
-func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
-
-// timePtr turns a nullable stored time into a *time.Time.
-func timePtr(ms sql.NullInt64) *time.Time {
-	if !ms.Valid {
-		return nil
-	}
-	t := fromMillis(ms.Int64)
-	return &t
-}
-
-// intPtr turns a nullable integer into an *int64.
-func intPtr(n sql.NullInt64) *int64 {
-	if !n.Valid {
-		return nil
-	}
-	return &n.Int64
-}
-
-// nullInt stores a nil *int64 as NULL.
-func nullInt(n *int64) sql.NullInt64 {
-	if n == nil {
-		return sql.NullInt64{}
-	}
-	return sql.NullInt64{Int64: *n, Valid: true}
-}
-
-// nullString stores an empty string as NULL.
-func nullString(s string) sql.NullString {
-	return sql.NullString{String: s, Valid: s != ""}
+	return ledger.BuildPage{Builds: builds, Next: next}, nil
 }

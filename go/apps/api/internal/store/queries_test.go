@@ -48,16 +48,16 @@ func TestImages(t *testing.T) {
 			want   []ledger.ImageSummary
 		}{
 			{name: "all", want: []ledger.ImageSummary{
-				{Image: "r.example/web", Project: "web", BuildCount: 5, Latest: webLatest, LastBuiltAt: at(30), LastReusedAt: at(21), Runs: 3, RunsReused: 2},
-				{Image: "r.example/api", Project: "api", BuildCount: 3, Latest: apiTie, LastBuiltAt: at(11), LastReusedAt: at(11), Runs: 2, RunsReused: 1},
-				{Image: "r.example/cache", Project: "api", BuildCount: 1, Latest: cache, LastReusedAt: at(-60), Runs: 1, RunsReused: 1},
+				{Image: "r.example/web", Project: "web", Builds: 5, Latest: webLatest, LastBuiltAt: at(30), LastReusedAt: at(21), Runs: 3, RunsReused: 2},
+				{Image: "r.example/api", Project: "api", Builds: 3, Latest: apiTie, LastBuiltAt: at(11), LastReusedAt: at(11), Runs: 2, RunsReused: 1},
+				{Image: "r.example/cache", Project: "api", Builds: 1, Latest: cache, LastReusedAt: at(-60), Runs: 1, RunsReused: 1},
 			}},
 			{name: "project web", filter: ledger.ImageFilter{Project: "web"}, want: []ledger.ImageSummary{
-				{Image: "r.example/web", Project: "web", BuildCount: 5, Latest: webLatest, LastBuiltAt: at(30), LastReusedAt: at(21), Runs: 3, RunsReused: 2},
+				{Image: "r.example/web", Project: "web", Builds: 5, Latest: webLatest, LastBuiltAt: at(30), LastReusedAt: at(21), Runs: 3, RunsReused: 2},
 			}},
 			{name: "project api", filter: ledger.ImageFilter{Project: "api"}, want: []ledger.ImageSummary{
-				{Image: "r.example/api", Project: "api", BuildCount: 3, Latest: apiTie, LastBuiltAt: at(11), LastReusedAt: at(11), Runs: 2, RunsReused: 1},
-				{Image: "r.example/cache", Project: "api", BuildCount: 1, Latest: cache, LastReusedAt: at(-60), Runs: 1, RunsReused: 1},
+				{Image: "r.example/api", Project: "api", Builds: 3, Latest: apiTie, LastBuiltAt: at(11), LastReusedAt: at(11), Runs: 2, RunsReused: 1},
+				{Image: "r.example/cache", Project: "api", Builds: 1, Latest: cache, LastReusedAt: at(-60), Runs: 1, RunsReused: 1},
 			}},
 			{name: "unknown project", filter: ledger.ImageFilter{Project: "nope"}, want: []ledger.ImageSummary{}},
 		}
@@ -125,7 +125,7 @@ func show(images []ledger.ImageSummary) []string {
 	}
 	for _, im := range images {
 		out = append(out, fmt.Sprintf("%s %s builds=%d latest=%d built=%s reused=%s runs=%d/%d",
-			im.Image, im.Project, im.BuildCount, im.Latest.ID, str(im.LastBuiltAt), str(im.LastReusedAt), im.Runs, im.RunsReused))
+			im.Image, im.Project, im.Builds, im.Latest.ID, str(im.LastBuiltAt), str(im.LastReusedAt), im.Runs, im.RunsReused))
 	}
 	return out
 }
@@ -164,10 +164,10 @@ func TestBuildsPaging(t *testing.T) {
 			for _, limit := range []int{1, 2, 3, 9, 100} {
 				t.Run(fmt.Sprintf("outcome=%s/limit=%d", filter.Outcome, limit), func(t *testing.T) {
 					var got []int64
-					var after *ledger.Cursor
+					var after *ledger.BuildCursor
 					pages := 0
 					for {
-						page, err := s.Builds(ctx, image, filter, ledger.PageRequest{Limit: limit, After: after})
+						page, err := s.Builds(ctx, image, filter, ledger.BuildPageRequest{Limit: limit, After: after})
 						if err != nil {
 							t.Fatal(err)
 						}
@@ -182,7 +182,7 @@ func TestBuildsPaging(t *testing.T) {
 							break
 						}
 						// Round-trip the cursor through its opaque form.
-						c, err := ledger.ParseCursor(page.Next.String())
+						c, err := ledger.ParseBuildCursor(page.Next.String())
 						if err != nil {
 							t.Fatal(err)
 						}
@@ -213,22 +213,22 @@ func TestBuildsErrors(t *testing.T) {
 		b := mustAdd(t, s, build("r.example/a", t0))
 		all := ledger.BuildFilter{}
 
-		if _, err := s.Builds(ctx, "r.example/missing", all, ledger.PageRequest{Limit: 10}); !errors.Is(err, ledger.ErrNotFound) {
+		if _, err := s.Builds(ctx, "r.example/missing", all, ledger.BuildPageRequest{Limit: 10}); !errors.Is(err, ledger.ErrNotFound) {
 			t.Fatalf("unknown image: %v", err)
 		}
 		// Past the end of a known image, or nothing with the outcome: an
 		// empty page, not 404.
-		c := ledger.CursorAt(b)
-		page, err := s.Builds(ctx, "r.example/a", all, ledger.PageRequest{Limit: 10, After: &c})
+		c := ledger.BuildCursorAt(b)
+		page, err := s.Builds(ctx, "r.example/a", all, ledger.BuildPageRequest{Limit: 10, After: &c})
 		if err != nil || len(page.Builds) != 0 || page.Next != nil {
 			t.Fatalf("past the end: %v %+v", err, page)
 		}
-		page, err = s.Builds(ctx, "r.example/a", ledger.BuildFilter{Outcome: ledger.OutcomeReused}, ledger.PageRequest{Limit: 10})
+		page, err = s.Builds(ctx, "r.example/a", ledger.BuildFilter{Outcome: ledger.OutcomeReused}, ledger.BuildPageRequest{Limit: 10})
 		if err != nil || len(page.Builds) != 0 {
 			t.Fatalf("no reused builds: %v %+v", err, page)
 		}
-		for _, limit := range []int{0, -1, ledger.MaxPageSize + 1} {
-			if _, err := s.Builds(ctx, "r.example/a", all, ledger.PageRequest{Limit: limit}); err == nil {
+		for _, limit := range []int{0, -1, ledger.MaxBuildPageSize + 1} {
+			if _, err := s.Builds(ctx, "r.example/a", all, ledger.BuildPageRequest{Limit: limit}); err == nil {
 				t.Errorf("limit %d accepted", limit)
 			}
 		}
@@ -373,7 +373,7 @@ func TestRuns(t *testing.T) {
 				t.Errorf("run %q: %v", id, err)
 			}
 		}
-		for _, limit := range []int{0, ledger.MaxPageSize + 1} {
+		for _, limit := range []int{0, ledger.MaxRunPageSize + 1} {
 			if _, err := s.Runs(ctx, ledger.RunPageRequest{Limit: limit}); err == nil {
 				t.Errorf("limit %d accepted", limit)
 			}

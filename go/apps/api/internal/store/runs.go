@@ -30,42 +30,21 @@ func scanRun(row scanner) (ledger.RunSummary, error) {
 func (s *Store) Runs(ctx context.Context, page ledger.RunPageRequest) (ledger.RunPage, error) {
 	ctx, cancel := s.bounded(ctx)
 	defer cancel()
-	limit := page.Limit
-	if limit <= 0 || limit > ledger.MaxPageSize {
-		return ledger.RunPage{}, fmt.Errorf("list runs: limit %d out of range 1..%d", limit, ledger.MaxPageSize)
-	}
 	query := `SELECT ` + runColumns + ` FROM run_summaries`
 	var args []any
 	if page.After != nil {
 		query += ` WHERE (started_at, ci_run_id) < (?, ?)`
 		args = append(args, page.After.StartedAt.UnixMilli(), page.After.CIRunID)
 	}
-	// One extra row tells whether another page follows.
-	query += ` ORDER BY started_at DESC, ci_run_id DESC LIMIT ?`
-	args = append(args, limit+1)
-	rows, err := s.query(ctx, query, args...)
+	runs, next, err := keysetPage[ledger.RunSummary, ledger.RunCursor]{
+		query: query + ` ORDER BY started_at DESC, ci_run_id DESC`, args: args,
+		limit: page.Limit, maxLimit: ledger.MaxRunPageSize,
+		scan: scanRun, cursorAt: ledger.RunCursorAt,
+	}.read(ctx, s)
 	if err != nil {
 		return ledger.RunPage{}, fmt.Errorf("list runs: %w", err)
 	}
-	defer rows.Close()
-	runs := []ledger.RunSummary{}
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return ledger.RunPage{}, fmt.Errorf("list runs: %w", err)
-		}
-		runs = append(runs, r)
-	}
-	if err := rows.Err(); err != nil {
-		return ledger.RunPage{}, fmt.Errorf("list runs: %w", err)
-	}
-	out := ledger.RunPage{Runs: runs}
-	if len(runs) > limit {
-		out.Runs = runs[:limit]
-		c := ledger.RunCursorAt(out.Runs[limit-1])
-		out.Next = &c
-	}
-	return out, nil
+	return ledger.RunPage{Runs: runs, Next: next}, nil
 }
 
 // Run returns the CI run ciRunID with its builds ordered by project, then
@@ -93,7 +72,7 @@ func (s *Store) Run(ctx context.Context, ciRunID string) (ledger.Run, error) {
 	if err != nil {
 		return ledger.Run{}, fmt.Errorf("get run: %w", err)
 	}
-	builds, err := s.scanBuilds(ctx, tx, `SELECT `+buildColumns("")+` FROM builds WHERE ci_run_id = ?
+	builds, err := queryAll(ctx, s, tx, scanBuildRow, `SELECT `+buildColumns("")+` FROM builds WHERE ci_run_id = ?
 		ORDER BY project, image, recorded_at, id`, ciRunID)
 	if err != nil {
 		return ledger.Run{}, fmt.Errorf("get run: %w", err)

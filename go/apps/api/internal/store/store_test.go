@@ -129,7 +129,7 @@ func TestOpenMigratesOnce(t *testing.T) {
 		if want := []string{"0001_create_builds", "0002_budgets_and_runs", "0003_idempotency_keys", "0004_image_summaries", "0005_run_summaries"}; !slices.Equal(versions, want) {
 			t.Fatalf("schema_migrations = %v, want %v", versions, want)
 		}
-		page, err := s2.Builds(context.Background(), "r.example/a", ledger.BuildFilter{}, ledger.PageRequest{Limit: 10})
+		page, err := s2.Builds(context.Background(), "r.example/a", ledger.BuildFilter{}, ledger.BuildPageRequest{Limit: 10})
 		if err != nil || len(page.Builds) != 1 {
 			t.Fatalf("after reopen: %v, %d builds", err, len(page.Builds))
 		}
@@ -270,7 +270,7 @@ func TestAddBuildRoundTrip(t *testing.T) {
 		if want := t0.Add(123 * time.Millisecond); !got.RecordedAt.Equal(want) || got.RecordedAt.Location() != time.UTC {
 			t.Fatalf("recordedAt %v, want %v UTC (ms precision)", got.RecordedAt, want)
 		}
-		page, err := s.Builds(ctx, in.Image, ledger.BuildFilter{}, ledger.PageRequest{Limit: 5})
+		page, err := s.Builds(ctx, in.Image, ledger.BuildFilter{}, ledger.BuildPageRequest{Limit: 5})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -379,7 +379,7 @@ func TestOperationsTimeOut(t *testing.T) {
 				return err
 			}},
 			{"Builds", func() error {
-				_, err := s.Builds(ctx, "r.example/a", ledger.BuildFilter{}, ledger.PageRequest{Limit: 1})
+				_, err := s.Builds(ctx, "r.example/a", ledger.BuildFilter{}, ledger.BuildPageRequest{Limit: 1})
 				return err
 			}},
 			{"Sizes", func() error { _, err := s.Sizes(ctx, "r.example/a", 1); return err }},
