@@ -9,6 +9,8 @@ export default defineConfig({
   root: import.meta.dirname,
   cacheDir: '../../node_modules/.vite/apps/web',
   plugins: [react()],
+  // `@/` is src/, as in tsconfig.app.json and tsconfig.spec.json: imports across folders do not climb.
+  resolve: { alias: [{ find: /^@\//, replacement: `${import.meta.dirname}/src/` }] },
   server: {
     host: '127.0.0.1',
     port: Number(process.env['WEB_PORT'] ?? 4200),

@@ -1,9 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
-import { App } from './app/app';
-import './app/app.css';
-import { getEnv } from './lib/env';
+import { App } from '@/app/app';
+import '@/app/app.css';
+import { getEnv } from '@/lib/env';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -1,9 +1,9 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
-import { stubLedgerApi } from '../testing/fake-api';
-import { API_IMAGE, API_IMAGE_PATH, makeBuild, makeImage, makeRun, makeSizePoint } from '../testing/fixtures';
-import { requestedUrls } from '../testing/fetch-stub';
+import { stubLedgerApi } from '@/testing/fake-api';
+import { requestedUrls } from '@/testing/fetch-stub';
+import { API_IMAGE, API_IMAGE_PATH, makeBuild, makeImage, makeRun, makeSizePoint } from '@/testing/fixtures';
 import { App } from './app';
 
 function renderAt(path: string) {

@@ -1,10 +1,10 @@
 import { Link, NavLink, Outlet, Route, Routes, useMatch, useParams } from 'react-router';
-import { ImagePage } from '../features/images/components/image-page';
-import { ImagesPage } from '../features/images/components/images-page';
-import { RunPage } from '../features/runs/components/run-page';
-import { RunsPage } from '../features/runs/components/runs-page';
-import { NotFoundPage } from './not-found-page';
-import { paths } from './paths';
+import { ImagePage } from '@/app/routes/image-page';
+import { ImagesPage } from '@/app/routes/images-page';
+import { NotFoundPage } from '@/app/routes/not-found-page';
+import { RunPage } from '@/app/routes/run-page';
+import { RunsPage } from '@/app/routes/runs-page';
+import { paths } from '@/config/paths';
 
 /** The routes; main.tsx supplies the browser router, tests a memory router. */
 export function App() {

@@ -1,4 +1,4 @@
-import type { PagedList } from '../lib/use-paged';
+import type { PagedList } from '@/lib/use-paged';
 import { ErrorAlert } from './error-alert';
 
 /** "Load more" under a paged list, with the failure of an older page shown above it. */

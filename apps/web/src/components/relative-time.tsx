@@ -1,4 +1,4 @@
-import { formatAbsoluteTime, formatRelativeTime } from '../lib/format';
+import { formatAbsoluteTime, formatRelativeTime } from '@/lib/format';
 
 /** "3 minutes ago", with the exact UTC time in the title. */
 export function RelativeTime({ iso, now }: { iso: string; now: number }) {

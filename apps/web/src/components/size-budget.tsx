@@ -1,5 +1,5 @@
-import { budgetUsage } from '../lib/budget';
-import { formatBytes, formatPercent } from '../lib/format';
+import { budgetUsage } from '@/lib/budget';
+import { formatBytes, formatPercent } from '@/lib/format';
 
 /** A size, and where a budget applies, a bar of how much of it is used; over budget is flagged. */
 export function SizeBudget({ sizeBytes, budgetBytes }: { sizeBytes: number; budgetBytes?: number | null }) {

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { paths } from '../app/paths';
+import { paths } from '@/config/paths';
 
 /** The answer to a 404: what was not found, and a way back. */
 export function UnknownThing({ title, children }: { title: string; children: ReactNode }) {

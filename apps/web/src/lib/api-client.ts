@@ -19,6 +19,14 @@ export class ApiError extends Error {
   }
 }
 
+/** Thrown when a 2xx body is not what the contract promises, so the page says so plainly. */
+export class UnexpectedResponseError extends Error {
+  override readonly name = 'UnexpectedResponseError';
+  constructor(what: string) {
+    super(`The API sent an unexpected response for ${what}.`);
+  }
+}
+
 export type QueryValue = string | number | null | undefined;
 
 export interface GetOptions {

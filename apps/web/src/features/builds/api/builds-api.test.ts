@@ -1,6 +1,6 @@
-import { ApiError } from '../../../lib/api-client';
-import { API_IMAGE, makeBuild } from '../../../testing/fixtures';
-import { apiErrorResponse, jsonResponse, requestedUrls, stubFetch } from '../../../testing/fetch-stub';
+import { ApiError } from '@/lib/api-client';
+import { apiErrorResponse, jsonResponse, requestedUrls, stubFetch } from '@/testing/fetch-stub';
+import { API_IMAGE, makeBuild } from '@/testing/fixtures';
 import { imageBuildsPath, listImageBuilds } from './builds-api';
 
 describe('listImageBuilds', () => {

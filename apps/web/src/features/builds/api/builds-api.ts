@@ -1,8 +1,8 @@
 import type { BuildPage, Outcome } from '@slipway/api-contract';
-import { apiGet, isRecord } from '../../../lib/api-client';
-import { arrayOf } from '../../../lib/shape';
-import { parseNextCursor } from '../../../lib/use-paged';
-import { isBuild, UnexpectedResponseError } from './build';
+import { apiGet, isRecord, UnexpectedResponseError } from '@/lib/api-client';
+import { isBuild } from '@/lib/build';
+import { arrayOf } from '@/lib/shape';
+import { parseNextCursor } from '@/lib/use-paged';
 
 export const BUILDS_PAGE_SIZE = 20;
 

@@ -1,7 +1,7 @@
 import type { Build, Outcome } from '@slipway/api-contract';
 import { useCallback } from 'react';
-import type { PagedList } from '../../../lib/use-paged';
-import { usePagedList } from '../../../lib/use-paged';
+import type { PagedList } from '@/lib/use-paged';
+import { usePagedList } from '@/lib/use-paged';
 import { listImageBuilds } from './builds-api';
 
 /** An image's builds (all, or only one outcome), newest first, one page at a time. */

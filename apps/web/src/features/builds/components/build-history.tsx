@@ -1,11 +1,11 @@
 import type { Outcome } from '@slipway/api-contract';
-import { ErrorAlert } from '../../../components/error-alert';
-import { LoadMore } from '../../../components/load-more';
-import { LoadingStatus } from '../../../components/loading-status';
-import { UnknownThing } from '../../../components/unknown-thing';
-import { isNotFound } from '../../../lib/api-client';
-import { isOutcome } from '../api/build';
-import { useBuildHistory } from '../api/use-build-history';
+import { ErrorAlert } from '@/components/error-alert';
+import { LoadMore } from '@/components/load-more';
+import { LoadingStatus } from '@/components/loading-status';
+import { UnknownThing } from '@/components/unknown-thing';
+import { useBuildHistory } from '@/features/builds/api/use-build-history';
+import { isNotFound } from '@/lib/api-client';
+import { isOutcome } from '@/lib/build';
 import { BuildsTable } from './builds-table';
 
 const FILTERS: ReadonlyArray<{ value: Outcome | null; label: string }> = [

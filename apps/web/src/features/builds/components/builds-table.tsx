@@ -1,14 +1,14 @@
 import type { Build } from '@slipway/api-contract';
 import { Link } from 'react-router';
-import { paths } from '../../../app/paths';
-import { OutcomeBadge } from '../../../components/outcome-badge';
-import { RelativeTime } from '../../../components/relative-time';
-import { ShortId } from '../../../components/short-id';
-import { SizeBudget } from '../../../components/size-budget';
-import { TableScroll } from '../../../components/table-scroll';
-import { TagList } from '../../../components/tag-list';
-import { formatDuration, shortDigest, shortHash, shortSha } from '../../../lib/format';
-import { useNow } from '../../../lib/use-now';
+import { OutcomeBadge } from '@/components/outcome-badge';
+import { RelativeTime } from '@/components/relative-time';
+import { ShortId } from '@/components/short-id';
+import { SizeBudget } from '@/components/size-budget';
+import { TableScroll } from '@/components/table-scroll';
+import { TagList } from '@/components/tag-list';
+import { paths } from '@/config/paths';
+import { formatDuration, shortDigest, shortHash, shortSha } from '@/lib/format';
+import { useNow } from '@/lib/use-now';
 
 export function BuildsTable({ builds }: { builds: readonly Build[] }) {
   const now = useNow();

@@ -1,5 +1,5 @@
-import { makeImage } from '../../../testing/fixtures';
-import { jsonResponse, requestedUrls, stubFetch } from '../../../testing/fetch-stub';
+import { jsonResponse, requestedUrls, stubFetch } from '@/testing/fetch-stub';
+import { makeImage } from '@/testing/fixtures';
 import { IMAGES_PAGE_SIZE, listImages } from './images-api';
 
 describe('images API', () => {

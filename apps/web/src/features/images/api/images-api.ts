@@ -1,9 +1,9 @@
 import type { ImageList, ImageRunCounts, ImageSummary } from '@slipway/api-contract';
-import { apiGet, isRecord } from '../../../lib/api-client';
-import type { Check } from '../../../lib/shape';
-import { arrayOf, hasShape, isNullableString, isNumber, isString } from '../../../lib/shape';
-import { parseNextCursor } from '../../../lib/use-paged';
-import { isBuild, UnexpectedResponseError } from '../../builds/api/build';
+import { apiGet, isRecord, UnexpectedResponseError } from '@/lib/api-client';
+import { isBuild } from '@/lib/build';
+import type { Check } from '@/lib/shape';
+import { arrayOf, hasShape, isNullableString, isNumber, isString } from '@/lib/shape';
+import { parseNextCursor } from '@/lib/use-paged';
 
 const isRunCounts = hasShape<ImageRunCounts>({
   total: isNumber,

@@ -1,6 +1,6 @@
-import { ApiError } from '../../../lib/api-client';
-import { API_IMAGE, makeSizePoint } from '../../../testing/fixtures';
-import { apiErrorResponse, jsonResponse, requestedUrls, stubFetch } from '../../../testing/fetch-stub';
+import { ApiError } from '@/lib/api-client';
+import { apiErrorResponse, jsonResponse, requestedUrls, stubFetch } from '@/testing/fetch-stub';
+import { API_IMAGE, makeSizePoint } from '@/testing/fixtures';
 import { listImageSizes } from './sizes-api';
 
 describe('listImageSizes', () => {

@@ -1,8 +1,8 @@
 import type { SizePoint } from '@slipway/api-contract';
-import { apiGet, isRecord } from '../../../lib/api-client';
-import type { Check } from '../../../lib/shape';
-import { arrayOf, hasShape, isNumber, isString, optional } from '../../../lib/shape';
-import { isOutcome, UnexpectedResponseError } from '../../builds/api/build';
+import { apiGet, isRecord, UnexpectedResponseError } from '@/lib/api-client';
+import { isOutcome } from '@/lib/build';
+import type { Check } from '@/lib/shape';
+import { arrayOf, hasShape, isNumber, isString, optional } from '@/lib/shape';
 
 /** How many of the most recent builds the chart shows. */
 export const SIZE_POINTS = 200;

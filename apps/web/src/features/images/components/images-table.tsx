@@ -1,13 +1,13 @@
 import type { ImageSummary } from '@slipway/api-contract';
 import { Link } from 'react-router';
-import { paths } from '../../../app/paths';
-import { RelativeTime } from '../../../components/relative-time';
-import { ShortId } from '../../../components/short-id';
-import { SizeBudget } from '../../../components/size-budget';
-import { TableScroll } from '../../../components/table-scroll';
-import { reuseShare } from '../../../lib/budget';
-import { formatPercent, shortDigest } from '../../../lib/format';
-import { useNow } from '../../../lib/use-now';
+import { RelativeTime } from '@/components/relative-time';
+import { ShortId } from '@/components/short-id';
+import { SizeBudget } from '@/components/size-budget';
+import { TableScroll } from '@/components/table-scroll';
+import { paths } from '@/config/paths';
+import { reuseShare } from '@/lib/budget';
+import { formatPercent, shortDigest } from '@/lib/format';
+import { useNow } from '@/lib/use-now';
 
 export function ImagesTable({ images }: { images: readonly ImageSummary[] }) {
   const now = useNow();

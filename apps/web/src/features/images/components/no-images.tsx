@@ -1,4 +1,4 @@
-import { getEnv } from '../../../lib/env';
+import { getEnv } from '@/lib/env';
 
 /** The API's own address, as someone with a terminal would reach it. */
 function apiOrigin(): string {

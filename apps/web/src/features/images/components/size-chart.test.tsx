@@ -1,6 +1,6 @@
 import type { SizePoint } from '@slipway/api-contract';
 import { render, waitFor } from '@testing-library/react';
-import { makeSizePoint } from '../../../testing/fixtures';
+import { makeSizePoint } from '@/testing/fixtures';
 import { SizeChart } from './size-chart';
 
 // Recharts draws dots and ticks in a second pass, in their own layers; dots carry the line's name.

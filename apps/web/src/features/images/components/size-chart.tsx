@@ -1,7 +1,7 @@
 import type { SizePoint } from '@slipway/api-contract';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TooltipContentProps } from 'recharts';
-import { formatAbsoluteTime, formatBytes, formatShortDate, shortDigest } from '../../../lib/format';
+import { formatAbsoluteTime, formatBytes, formatShortDate, shortDigest } from '@/lib/format';
 
 interface ChartRow {
   time: number;

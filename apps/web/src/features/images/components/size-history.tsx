@@ -1,9 +1,9 @@
 import { lazy, Suspense, useCallback } from 'react';
-import { ErrorAlert } from '../../../components/error-alert';
-import { LoadingStatus } from '../../../components/loading-status';
-import { isNotFound } from '../../../lib/api-client';
-import { useAsync } from '../../../lib/use-async';
-import { listImageSizes } from '../api/sizes-api';
+import { ErrorAlert } from '@/components/error-alert';
+import { LoadingStatus } from '@/components/loading-status';
+import { listImageSizes } from '@/features/images/api/sizes-api';
+import { isNotFound } from '@/lib/api-client';
+import { useAsync } from '@/lib/use-async';
 
 // Recharts is the largest dependency; only this section needs it.
 const SizeChart = lazy(() => import('./size-chart').then((module) => ({ default: module.SizeChart })));

@@ -1,6 +1,6 @@
-import { ApiError } from '../../../lib/api-client';
-import { makeRun, runSummary } from '../../../testing/fixtures';
-import { apiErrorResponse, jsonResponse, requestedUrls, stubFetch } from '../../../testing/fetch-stub';
+import { ApiError } from '@/lib/api-client';
+import { apiErrorResponse, jsonResponse, requestedUrls, stubFetch } from '@/testing/fetch-stub';
+import { makeRun, runSummary } from '@/testing/fixtures';
 import { getRun, listRuns, runPath } from './runs-api';
 
 describe('runs API', () => {

@@ -1,9 +1,9 @@
 import type { Run, RunPage, RunSummary } from '@slipway/api-contract';
-import { apiGet, isRecord } from '../../../lib/api-client';
-import type { Check } from '../../../lib/shape';
-import { arrayOf, hasShape, isNumber, isString } from '../../../lib/shape';
-import { parseNextCursor } from '../../../lib/use-paged';
-import { isBuild, UnexpectedResponseError } from '../../builds/api/build';
+import { apiGet, isRecord, UnexpectedResponseError } from '@/lib/api-client';
+import { isBuild } from '@/lib/build';
+import type { Check } from '@/lib/shape';
+import { arrayOf, hasShape, isNumber, isString } from '@/lib/shape';
+import { parseNextCursor } from '@/lib/use-paged';
 
 export const RUNS_PAGE_SIZE = 20;
 

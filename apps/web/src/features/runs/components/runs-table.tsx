@@ -1,12 +1,12 @@
 import type { RunSummary } from '@slipway/api-contract';
 import { Link } from 'react-router';
-import { paths } from '../../../app/paths';
-import { RelativeTime } from '../../../components/relative-time';
-import { ShortId } from '../../../components/short-id';
-import { TableScroll } from '../../../components/table-scroll';
-import { formatDuration, shortSha } from '../../../lib/format';
-import { timeSpanMs } from '../../../lib/time-span';
-import { useNow } from '../../../lib/use-now';
+import { RelativeTime } from '@/components/relative-time';
+import { ShortId } from '@/components/short-id';
+import { TableScroll } from '@/components/table-scroll';
+import { paths } from '@/config/paths';
+import { formatDuration, shortSha } from '@/lib/format';
+import { timeSpanMs } from '@/lib/time-span';
+import { useNow } from '@/lib/use-now';
 
 export function RunsTable({ runs }: { runs: readonly RunSummary[] }) {
   const now = useNow();

@@ -1,9 +1,14 @@
 import type { Outcome } from '@slipway/api-contract';
 import { Link, useSearchParams } from 'react-router';
-import { paths } from '../../../app/paths';
-import { BuildHistory } from '../../builds/components/build-history';
-import { parseOutcomeParam } from '../api/outcome-param';
-import { SizeHistory } from './size-history';
+import { paths } from '@/config/paths';
+import { BuildHistory } from '@/features/builds/components/build-history';
+import { SizeHistory } from '@/features/images/components/size-history';
+import { isOutcome } from '@/lib/build';
+
+/** The `?outcome=` filter; anything but a known outcome means all builds. */
+function parseOutcomeParam(value: string | null): Outcome | null {
+  return isOutcome(value) ? value : null;
+}
 
 /** One image: its size over time and its build history. Render with `key={image}`. */
 export function ImagePage({ image }: { image: string }) {

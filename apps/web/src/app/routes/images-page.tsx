@@ -1,12 +1,12 @@
 import type { ImageSummary } from '@slipway/api-contract';
 import { useCallback } from 'react';
-import { ErrorAlert } from '../../../components/error-alert';
-import { LoadMore } from '../../../components/load-more';
-import { LoadingStatus } from '../../../components/loading-status';
-import { usePagedList } from '../../../lib/use-paged';
-import { listImages } from '../api/images-api';
-import { ImagesTable } from './images-table';
-import { NoImages } from './no-images';
+import { ErrorAlert } from '@/components/error-alert';
+import { LoadMore } from '@/components/load-more';
+import { LoadingStatus } from '@/components/loading-status';
+import { listImages } from '@/features/images/api/images-api';
+import { ImagesTable } from '@/features/images/components/images-table';
+import { NoImages } from '@/features/images/components/no-images';
+import { usePagedList } from '@/lib/use-paged';
 
 /** The overview: every image with its latest build, a page at a time, the most recently recorded first. */
 export function ImagesPage() {

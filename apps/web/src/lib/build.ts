@@ -1,15 +1,8 @@
 import type { Build, Outcome } from '@slipway/api-contract';
-import type { Check } from '../../../lib/shape';
-import { arrayOf, hasShape, isNumber, isString, optional } from '../../../lib/shape';
+import type { Check } from './shape';
+import { arrayOf, hasShape, isNumber, isString, optional } from './shape';
 
-/** Thrown when a 2xx body is not what the contract promises, so the page says so plainly. */
-export class UnexpectedResponseError extends Error {
-  override readonly name = 'UnexpectedResponseError';
-  constructor(what: string) {
-    super(`The API sent an unexpected response for ${what}.`);
-  }
-}
-
+// Shared by every feature that reads builds (builds, images, runs).
 // Record<Outcome, ...>: an outcome added to the contract does not compile until it is listed here.
 const OUTCOMES: Record<Outcome, true> = { built: true, reused: true };
 

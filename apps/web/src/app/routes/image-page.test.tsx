@@ -1,9 +1,9 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, useLocation } from 'react-router';
-import { stubLedgerApi } from '../../../testing/fake-api';
-import { API_IMAGE, makeBuild, makeSizePoint } from '../../../testing/fixtures';
-import { apiErrorResponse, jsonResponse, pending, requestedUrls, stubFetch } from '../../../testing/fetch-stub';
+import { stubLedgerApi } from '@/testing/fake-api';
+import { apiErrorResponse, jsonResponse, pending, requestedUrls, stubFetch } from '@/testing/fetch-stub';
+import { API_IMAGE, makeBuild, makeSizePoint } from '@/testing/fixtures';
 import { ImagePage } from './image-page';
 
 const BUILDS_URL = '/api/v1/images/registry.example%2Fns%2Fslipway-api/builds';

@@ -1,9 +1,9 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
-import { stubLedgerApi } from '../../../testing/fake-api';
-import { API_IMAGE, makeBuild, makeRun, WEB_IMAGE } from '../../../testing/fixtures';
-import { apiErrorResponse, jsonResponse, pending, requestedUrls, stubFetch } from '../../../testing/fetch-stub';
+import { stubLedgerApi } from '@/testing/fake-api';
+import { apiErrorResponse, jsonResponse, pending, requestedUrls, stubFetch } from '@/testing/fetch-stub';
+import { API_IMAGE, makeBuild, makeRun, WEB_IMAGE } from '@/testing/fixtures';
 import { RunPage } from './run-page';
 
 function renderPage(runId = '98765') {

@@ -1,8 +1,8 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
-import { API_IMAGE, makeBuild, makeImage, WEB_IMAGE } from '../../../testing/fixtures';
-import { apiErrorResponse, jsonResponse, pending, requestedUrls, stubFetch } from '../../../testing/fetch-stub';
+import { apiErrorResponse, jsonResponse, pending, requestedUrls, stubFetch } from '@/testing/fetch-stub';
+import { API_IMAGE, makeBuild, makeImage, WEB_IMAGE } from '@/testing/fixtures';
 import { ImagesPage } from './images-page';
 
 /** The table row whose image link is named `image`. */

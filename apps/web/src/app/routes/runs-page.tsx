@@ -1,11 +1,11 @@
 import type { RunSummary } from '@slipway/api-contract';
 import { useCallback } from 'react';
-import { ErrorAlert } from '../../../components/error-alert';
-import { LoadMore } from '../../../components/load-more';
-import { LoadingStatus } from '../../../components/loading-status';
-import { usePagedList } from '../../../lib/use-paged';
-import { listRuns } from '../api/runs-api';
-import { RunsTable } from './runs-table';
+import { ErrorAlert } from '@/components/error-alert';
+import { LoadMore } from '@/components/load-more';
+import { LoadingStatus } from '@/components/loading-status';
+import { listRuns } from '@/features/runs/api/runs-api';
+import { RunsTable } from '@/features/runs/components/runs-table';
+import { usePagedList } from '@/lib/use-paged';
 
 /** Every CI run that recorded builds, newest first. */
 export function RunsPage() {

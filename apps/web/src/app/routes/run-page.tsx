@@ -1,21 +1,21 @@
 import type { Build, Run } from '@slipway/api-contract';
 import { useCallback } from 'react';
 import { Link } from 'react-router';
-import { paths } from '../../../app/paths';
-import { ErrorAlert } from '../../../components/error-alert';
-import { LoadingStatus } from '../../../components/loading-status';
-import { OutcomeBadge } from '../../../components/outcome-badge';
-import { RelativeTime } from '../../../components/relative-time';
-import { ShortId } from '../../../components/short-id';
-import { SizeBudget } from '../../../components/size-budget';
-import { TableScroll } from '../../../components/table-scroll';
-import { UnknownThing } from '../../../components/unknown-thing';
-import { isNotFound } from '../../../lib/api-client';
-import { formatDuration, shortDigest, shortSha } from '../../../lib/format';
-import { timeSpanMs } from '../../../lib/time-span';
-import { useAsync } from '../../../lib/use-async';
-import { useNow } from '../../../lib/use-now';
-import { getRun } from '../api/runs-api';
+import { ErrorAlert } from '@/components/error-alert';
+import { LoadingStatus } from '@/components/loading-status';
+import { OutcomeBadge } from '@/components/outcome-badge';
+import { RelativeTime } from '@/components/relative-time';
+import { ShortId } from '@/components/short-id';
+import { SizeBudget } from '@/components/size-budget';
+import { TableScroll } from '@/components/table-scroll';
+import { UnknownThing } from '@/components/unknown-thing';
+import { paths } from '@/config/paths';
+import { getRun } from '@/features/runs/api/runs-api';
+import { isNotFound } from '@/lib/api-client';
+import { formatDuration, shortDigest, shortSha } from '@/lib/format';
+import { timeSpanMs } from '@/lib/time-span';
+import { useAsync } from '@/lib/use-async';
+import { useNow } from '@/lib/use-now';
 
 /** One CI run: every image it built or reused. Render with `key={runId}`. */
 export function RunPage({ runId }: { runId: string }) {

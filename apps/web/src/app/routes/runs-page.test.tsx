@@ -1,8 +1,8 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
-import { makeBuild, makeRun, runSummary } from '../../../testing/fixtures';
-import { apiErrorResponse, jsonResponse, pending, requestedUrls, stubFetch } from '../../../testing/fetch-stub';
+import { apiErrorResponse, jsonResponse, pending, requestedUrls, stubFetch } from '@/testing/fetch-stub';
+import { makeBuild, makeRun, runSummary } from '@/testing/fixtures';
 import { RunsPage } from './runs-page';
 
 function renderPage() {
