@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR # the lib/ files below, wherever shellcheck runs from
 # Slipway offline image harness: brings up everything `docker buildx build` needs on a
 # machine that reaches Debian's apt mirror, the npm registry and the Go module proxy but
 # no container registry. Idempotent: a re-run when all is up is a quick no-op.
