@@ -10,6 +10,7 @@ import { requireBuildx } from '../lib/docker';
 import { describeBuilder, requireBuilder } from '../lib/builder';
 import { imageSize } from '../lib/registry';
 import { writeBuildMarker } from './build-marker';
+import { layerCache } from './layer-cache';
 
 /** What to build: one project's Dockerfile, context and build arguments. */
 export interface ImageBuild {
@@ -54,6 +55,7 @@ export async function buildImage(build: ImageBuild, workspaceRoot = process.cwd(
   const dest = buildDestination(process.env);
   requireBuildx();
   const builder = requireBuilder(process.env);
+  const cache = layerCache(project, process.env);
 
   const git = gitInfo(workspaceRoot);
   const repository = imageRepository(project, dest);
@@ -65,10 +67,11 @@ export async function buildImage(build: ImageBuild, workspaceRoot = process.cwd(
   const metadataFile = join(scratch, 'buildx.json');
   const started = Date.now();
   console.log(`docker-build: ${project} → ${repository}:{${tags.join(',')}} (${PLATFORM}, ${dest.mode}) on ${describeBuilder(builder)}`);
+  if (cache) console.log(`docker-build: layer cache ${cache.ref} (${cache.mode === 'read' ? 'read only' : 'read and write'})`);
   try {
     await stream(
       'docker',
-      buildxArgs({ dockerfile, context, repository, tags, buildArgs, dest, metadataFile, noCache: build.noCache, builder: builder.name }),
+      buildxArgs({ dockerfile, context, repository, tags, buildArgs, dest, metadataFile, noCache: build.noCache, builder: builder.name, layerCache: cache }),
     );
     const buildx = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, string>;
     const digest = buildx['containerimage.digest'];

@@ -1,3 +1,4 @@
+import { layerCacheArgs, type LayerCache } from './layer-cache';
 import type { ImageDestination } from './mode';
 
 /** Everything one `docker buildx build` needs to know. */
@@ -13,6 +14,8 @@ export interface BuildRequest {
   noCache?: boolean;
   /** The buildx builder to run on (named, so the build runs where docker-build said it would). */
   builder?: string;
+  /** The registry layer cache to read, or read and write (SLIPWAY_LAYER_CACHE). */
+  layerCache?: LayerCache;
 }
 
 /** The one platform every image is built for, whatever the build host. */
@@ -32,6 +35,7 @@ export function buildxArgs(req: BuildRequest): string[] {
     req.dest.mode === 'push' ? 'type=image,push=true,rewrite-timestamp=true' : 'type=docker,rewrite-timestamp=true',
   );
   args.push('--metadata-file', req.metadataFile);
+  args.push(...layerCacheArgs(req.layerCache));
   if (req.noCache) args.push('--no-cache');
   args.push(req.context);
   return args;

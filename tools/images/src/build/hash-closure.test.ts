@@ -9,7 +9,7 @@ const root = join(__dirname, '../../../..');
 
 function importsOf(file: string): string[] {
   const source = readFileSync(file, 'utf8');
-  const specs = [...source.matchAll(/(?:from\s+|import\()\s*['"](\.[^'"]+)['"]/g)].map((m) => m[1]);
+  const specs = [...source.matchAll(/(?:from\s+|import\()\s*['"](\.[^'"]+)['"]/g)].map((m) => m[1] as string);
   return specs.map((spec) => {
     const base = join(dirname(file), spec);
     const found = [`${base}.ts`, join(base, 'index.ts')].find((f) => existsSync(f));
@@ -42,7 +42,7 @@ function inImageTooling(file: string, patterns: string[]): boolean {
 
 describe("docker-build's import closure", () => {
   const nxJson = JSON.parse(readFileSync(join(root, 'nx.json'), 'utf8')) as { namedInputs: Record<string, string[]> };
-  const patterns = nxJson.namedInputs.imageTooling;
+  const patterns = nxJson.namedInputs['imageTooling'] ?? [];
   const files = closure(join(root, 'tools/images/src/cli/docker-build.ts'));
 
   it('reaches the build code', () => {
