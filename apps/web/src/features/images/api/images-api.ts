@@ -10,7 +10,7 @@ const isRunCounts = hasShape<ImageRunCounts>({
   reused: isNumber,
 } satisfies { [K in keyof ImageRunCounts]-?: Check });
 
-// One check per property of the generated ImageSummary type (see BUILD_CHECKS).
+// One check per property of the generated ImageSummary type (see BUILD_CHECKS in @/lib/build).
 const isImageSummary = hasShape<ImageSummary>({
   image: isString,
   project: isString,
