@@ -281,6 +281,8 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     expect(record).toMatchObject({ outcome: 'built', image: releaseImage(), gitSha: firstSha, builtFrom: firstSha });
     expect(await releaseDigest(firstSha.slice(0, 7))).toBe(builtDigest);
     expect(await releaseDigest('main')).toBe(builtDigest);
+    // Main wrote its BuildKit layers, for pull requests and later main runs on any runner.
+    expect(await releaseDigest('buildcache')).toMatch(/^sha256:/);
     // Only main's user spoke to the release registry; nobody to the preview one.
     expect(users(first.requests.release)).toEqual(['main']);
     expect(first.requests.preview).toEqual([]);
@@ -437,6 +439,7 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
   it('(d) a pull request that changes the image builds it into the preview namespace; main, same machine, same user, then builds its own', async () => {
     const entriesBefore = cacheEntries();
     const releaseBefore = await releaseState();
+    const layerCacheBefore = await releaseDigest('buildcache');
     origin.git('checkout', '-q', '-b', 'feature/api-change');
     // A comment: a new docker-build hash, and a quick build (one package recompiles).
     appendFileSync(join(origin.root, 'go/apps/api/main.go'), '\n// rehearsal: a pull request that changes the image\n');
@@ -450,6 +453,11 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     expect(await previewDigest('pr-8')).toBe(prRecord?.digest);
     expect(users(pr.requests.preview)).toEqual(['preview']);
     expect(await releaseState()).toEqual(releaseBefore);
+    // It read main's layer cache and wrote none: not main's, not one of its own.
+    expect(prOut).toContain(`importing cache manifest from ${release.host}/${NAMESPACE}/slipway-api:buildcache`);
+    expect(prOut).not.toMatch(/exporting cache to registry/);
+    expect(await releaseDigest('buildcache')).toBe(layerCacheBefore);
+    expect(await previewDigest('buildcache')).toMatch(/^missing/);
     const hash = prRecord?.nxHash ?? '';
     // The pull request's entry was in its job's local cache, gone with its RUNNER_TEMP; none
     // in the per-user cache all checkouts would share, none in the remote cache (read-only).
@@ -470,7 +478,9 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     expect(await releaseDigest('main')).toBe(mainRecord?.digest);
     // The same commit gives the same digest: the preview build was exactly what main ships.
     expect(mainRecord?.digest).toBe(prRecord?.digest);
-    // What main built is what the remote cache now has.
+    // What main built is what the remote cache now has, and its layers are the layer cache.
     expect(cacheEntries()).toContain(hash);
+    expect(mainOut).toMatch(/exporting cache to registry/);
+    expect(await releaseDigest('buildcache')).not.toBe(layerCacheBefore);
   });
 });
