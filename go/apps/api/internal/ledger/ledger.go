@@ -5,7 +5,6 @@ package ledger
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -206,10 +205,6 @@ type RunPage struct {
 	Next *RunCursor
 }
 
-// ErrNotFound is returned by a Store when the requested image has no builds
-// or the requested CI run is unknown.
-var ErrNotFound = errors.New("not found")
-
 // Store persists build records. Implementations must be safe for concurrent
 // use. Listing orders by RecordedAt descending, then ID descending.
 type Store interface {
@@ -227,15 +222,15 @@ type Store interface {
 	// RecordedAt, then ID).
 	Images(ctx context.Context, filter ImageFilter, page ImagePageRequest) (ImagePage, error)
 	// Builds returns one page of the builds of image that pass filter,
-	// newest first, or ErrNotFound if the image has no builds at all.
+	// newest first, or a NotFoundError if the image has no builds at all.
 	Builds(ctx context.Context, image string, filter BuildFilter, page BuildPageRequest) (BuildPage, error)
 	// Sizes returns the most recent limit builds of image as size points,
-	// oldest first, or ErrNotFound if the image has no builds.
+	// oldest first, or a NotFoundError if the image has no builds.
 	Sizes(ctx context.Context, image string, limit int) ([]SizePoint, error)
 	// Runs returns one page of CI runs, newest first (by StartedAt, then
 	// CIRunID).
 	Runs(ctx context.Context, page RunPageRequest) (RunPage, error)
-	// Run returns one CI run with its builds, or ErrNotFound.
+	// Run returns one CI run with its builds, or a NotFoundError.
 	Run(ctx context.Context, ciRunID string) (Run, error)
 	// Ping checks that the store answers.
 	Ping(ctx context.Context) error

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"slipway/apps/api/internal/apitypes"
-	"slipway/libs/testkit"
 )
 
 // badRequest is one row of TestBadInput: a request the API must refuse.
@@ -206,15 +205,7 @@ func send(t *testing.T, api *testAPI, row badRequest) response {
 			body = io.MultiReader(body) // unknown length: sent chunked
 		}
 	}
-	req, err := http.NewRequest(method, api.URL+path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, b := testkit.Do(t, api.Client(), req)
-	return response{status: resp.StatusCode, header: resp.Header, body: b}
+	return api.do(t, method, path, header, body)
 }
 
 // post sends a JSON POST of a build with the write token and extra headers.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -15,15 +13,6 @@ import (
 	"slipway/libs/httpx"
 )
 
-// Error codes specific to the ledger API.
-const (
-	codeInvalidBuild          = "invalid_build"
-	codeInvalidQuery          = "invalid_query"
-	codeInvalidIdempotencyKey = "invalid_idempotency_key"
-	codeIdempotencyKeyReused  = "idempotency_key_reused"
-	codeClientClosed          = "client_closed_request"
-)
-
 // Headers of POST /api/v1/builds.
 const (
 	headerIdempotencyKey = "Idempotency-Key"
@@ -31,11 +20,6 @@ const (
 	// the first request with the key, not a new one.
 	headerReplayed = "Idempotent-Replayed"
 )
-
-// statusClientClosed is nginx's 499 "client closed request": the status
-// of a request whose client left before the answer. Nobody reads it; the
-// request log does, at info level rather than as a 5xx error.
-const statusClientClosed = 499
 
 // handleHealthz reports liveness; it does not touch the database.
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
@@ -48,7 +32,7 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
 		s.log.WarnContext(r.Context(), "readiness check failed", slog.Any("err", err))
-		httpx.WriteError(w, httpx.NewError(http.StatusServiceUnavailable, httpx.CodeUnavailable, "The database is not answering."))
+		s.fail(w, r, httpx.NewError(http.StatusServiceUnavailable, httpx.CodeUnavailable, "The database is not answering."))
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, apitypes.Readiness{Status: apitypes.ReadinessStatusOk})
@@ -63,27 +47,17 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleCreateBuild(w http.ResponseWriter, r *http.Request) {
 	key, e := idempotencyKey(r)
 	if e != nil {
-		httpx.WriteError(w, e)
+		s.fail(w, r, e)
 		return
 	}
 	var body apitypes.NewBuild
 	if e := httpx.DecodeJSON(r, &body); e != nil {
-		httpx.WriteError(w, e)
+		s.fail(w, r, e)
 		return
 	}
 	in := newBuildFromAPI(body)
 	if err := in.Validate(); err != nil {
-		var ve *ledger.ValidationError
-		if errors.As(err, &ve) {
-			httpx.WriteError(w, &httpx.Error{
-				Status:  http.StatusBadRequest,
-				Code:    codeInvalidBuild,
-				Message: "The build record is invalid; see fields for details.",
-				Fields:  ve.Fields,
-			})
-			return
-		}
-		s.internalError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	record := ledger.Build{NewBuild: in, RecordedAt: s.now().UTC()}
@@ -98,13 +72,8 @@ func (s *Server) handleCreateBuild(w http.ResponseWriter, r *http.Request) {
 		b, replayed, err = s.store.AddBuildOnce(r.Context(), record,
 			ledger.IdempotencyKey{Scope: tokenScope(r), Key: key, RequestHash: in.Fingerprint()})
 	}
-	if errors.Is(err, ledger.ErrIdempotencyKeyReused) {
-		httpx.WriteError(w, httpx.NewError(http.StatusUnprocessableEntity, codeIdempotencyKeyReused,
-			fmt.Sprintf("The %s %s was already used for another build record; a new record needs a new key.", headerIdempotencyKey, httpx.Quote(key))))
-		return
-	}
 	if err != nil {
-		s.internalError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	msg := "build recorded"
@@ -159,11 +128,12 @@ func (s *Server) handleListImages(w http.ResponseWriter, r *http.Request) {
 	filter := ledger.ImageFilter{Project: q.project()}
 	page := ledger.ImagePageRequest{Limit: q.limit(ledger.DefaultImagePageSize, ledger.MaxImagePageSize), After: cursor(q, ledger.ParseImageCursor)}
 	if e := q.err(); e != nil {
-		httpx.WriteError(w, e)
+		s.fail(w, r, e)
 		return
 	}
 	res, err := s.store.Images(r.Context(), filter, page)
-	if s.storeError(w, r, err, nil) {
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, imagePageToAPI(res))
@@ -177,14 +147,16 @@ func (s *Server) handleListBuilds(w http.ResponseWriter, r *http.Request) {
 	filter := ledger.BuildFilter{Outcome: q.outcome()}
 	page := ledger.BuildPageRequest{Limit: q.limit(ledger.DefaultBuildPageSize, ledger.MaxBuildPageSize), After: cursor(q, ledger.ParseBuildCursor)}
 	if e := q.err(); e != nil {
-		httpx.WriteError(w, e)
+		s.fail(w, r, e)
 		return
 	}
-	if !s.knownImageName(w, image) {
+	if err := possibleImage(image); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	res, err := s.store.Builds(r.Context(), image, filter, page)
-	if s.storeError(w, r, err, imageNotFound(image)) {
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, buildPageToAPI(res))
@@ -196,14 +168,16 @@ func (s *Server) handleListSizes(w http.ResponseWriter, r *http.Request) {
 	q := newQueryParams(r)
 	limit := q.limit(ledger.DefaultSizePoints, ledger.MaxSizePoints)
 	if e := q.err(); e != nil {
-		httpx.WriteError(w, e)
+		s.fail(w, r, e)
 		return
 	}
-	if !s.knownImageName(w, image) {
+	if err := possibleImage(image); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	points, err := s.store.Sizes(r.Context(), image, limit)
-	if s.storeError(w, r, err, imageNotFound(image)) {
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, sizeSeriesToAPI(image, points))
@@ -214,11 +188,12 @@ func (s *Server) handleListRuns(w http.ResponseWriter, r *http.Request) {
 	q := newQueryParams(r)
 	page := ledger.RunPageRequest{Limit: q.limit(ledger.DefaultRunPageSize, ledger.MaxRunPageSize), After: cursor(q, ledger.ParseRunCursor)}
 	if e := q.err(); e != nil {
-		httpx.WriteError(w, e)
+		s.fail(w, r, e)
 		return
 	}
 	res, err := s.store.Runs(r.Context(), page)
-	if s.storeError(w, r, err, nil) {
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, runPageToAPI(res))
@@ -227,60 +202,24 @@ func (s *Server) handleListRuns(w http.ResponseWriter, r *http.Request) {
 // handleGetRun answers one CI run with its builds.
 func (s *Server) handleGetRun(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("runId")
-	notFound := httpx.NewError(http.StatusNotFound, httpx.CodeNotFound, fmt.Sprintf("No CI run %s is recorded.", httpx.Quote(id)))
 	if !ledger.PossibleCIRunID(id) {
 		// Such an id cannot have been recorded: no query for it.
-		httpx.WriteError(w, notFound)
+		s.fail(w, r, ledger.RunNotFound(id))
 		return
 	}
 	run, err := s.store.Run(r.Context(), id)
-	if s.storeError(w, r, err, notFound) {
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, runToAPI(run))
 }
 
-// knownImageName answers 404 and returns false when image is not a valid
-// image name: such a name cannot have builds.
-func (s *Server) knownImageName(w http.ResponseWriter, image string) bool {
+// possibleImage is a ledger.NotFoundError when image is not a valid image
+// name: such a name cannot have builds, so it is not looked up.
+func possibleImage(image string) error {
 	if ledger.ValidateImageName(image) != "" {
-		httpx.WriteError(w, imageNotFound(image))
-		return false
+		return ledger.ImageNotFound(image)
 	}
-	return true
-}
-
-// imageNotFound is the 404 for an image without builds.
-func imageNotFound(image string) *httpx.Error {
-	return httpx.NewError(http.StatusNotFound, httpx.CodeNotFound, fmt.Sprintf("No builds are recorded for image %s.", httpx.Quote(image)))
-}
-
-// storeError answers a store error, if any, and reports whether it did:
-// notFound for ledger.ErrNotFound, 500 otherwise.
-func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error, notFound *httpx.Error) bool {
-	switch {
-	case err == nil:
-		return false
-	case notFound != nil && errors.Is(err, ledger.ErrNotFound):
-		httpx.WriteError(w, notFound)
-	default:
-		s.internalError(w, r, err)
-	}
-	return true
-}
-
-// internalError logs err and answers 500 without leaking details. When
-// the client has gone away (its request context is done), the failure is
-// the query cancelled with it, not the server's: that is logged at info
-// level, so that error logs stay worth an alert.
-func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
-	if r.Context().Err() != nil {
-		s.log.InfoContext(r.Context(), "request abandoned by the client",
-			slog.String("method", r.Method), slog.String("path", r.URL.EscapedPath()), slog.Any("err", err))
-		httpx.WriteError(w, httpx.NewError(statusClientClosed, codeClientClosed, "The client closed the request."))
-		return
-	}
-	s.log.ErrorContext(r.Context(), "request failed",
-		slog.String("method", r.Method), slog.String("path", r.URL.EscapedPath()), slog.Any("err", err))
-	httpx.WriteError(w, httpx.NewError(http.StatusInternalServerError, httpx.CodeInternal, "An internal error occurred."))
+	return nil
 }

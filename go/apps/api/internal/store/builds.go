@@ -133,7 +133,7 @@ func scanBuild(row scanner, extra ...any) (ledger.Build, error) {
 
 // Builds returns a page of image's builds that pass filter, newest first,
 // using keyset pagination on (recorded_at, id). It returns
-// ledger.ErrNotFound when the image has no builds at all.
+// a ledger.NotFoundError when the image has no builds at all.
 func (s *Store) Builds(ctx context.Context, image string, filter ledger.BuildFilter, page ledger.BuildPageRequest) (ledger.BuildPage, error) {
 	ctx, cancel := s.bounded(ctx)
 	defer cancel()

@@ -54,21 +54,21 @@ func scanImage(row scanner) (ledger.ImageSummary, error) {
 	return im, nil
 }
 
-// imageExists returns nil when image has a build, ledger.ErrNotFound when it
-// has none.
+// imageExists returns nil when image has a build, a ledger.NotFoundError
+// when it has none.
 func (s *Store) imageExists(ctx context.Context, image string) error {
 	var exists bool
 	if err := s.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM builds WHERE image = ?)`, image).Scan(&exists); err != nil {
 		return fmt.Errorf("find image: %w", err)
 	}
 	if !exists {
-		return ledger.ErrNotFound
+		return ledger.ImageNotFound(image)
 	}
 	return nil
 }
 
 // Sizes returns the most recent limit builds of image as size points,
-// oldest first, or ledger.ErrNotFound when the image has no builds.
+// oldest first, or a ledger.NotFoundError when the image has no builds.
 func (s *Store) Sizes(ctx context.Context, image string, limit int) ([]ledger.SizePoint, error) {
 	ctx, cancel := s.bounded(ctx)
 	defer cancel()
@@ -87,7 +87,7 @@ func (s *Store) Sizes(ctx context.Context, image string, limit int) ([]ledger.Si
 		return nil, fmt.Errorf("list sizes: %w", err)
 	}
 	if len(points) == 0 {
-		return nil, ledger.ErrNotFound
+		return nil, ledger.ImageNotFound(image)
 	}
 	return points, nil
 }

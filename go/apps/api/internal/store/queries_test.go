@@ -213,7 +213,7 @@ func TestBuildsErrors(t *testing.T) {
 		b := mustAdd(t, s, build("r.example/a", t0))
 		all := ledger.BuildFilter{}
 
-		if _, err := s.Builds(ctx, "r.example/missing", all, ledger.BuildPageRequest{Limit: 10}); !errors.Is(err, ledger.ErrNotFound) {
+		if _, err := s.Builds(ctx, "r.example/missing", all, ledger.BuildPageRequest{Limit: 10}); !notFound(err, ledger.NotFoundImage, "r.example/missing") {
 			t.Fatalf("unknown image: %v", err)
 		}
 		// Past the end of a known image, or nothing with the outcome: an
@@ -278,7 +278,7 @@ func TestSizes(t *testing.T) {
 				t.Errorf("limit %d: sizes %v, want %v (oldest first)", tt.limit, sizes, tt.sizes)
 			}
 		}
-		if _, err := s.Sizes(ctx, "r.example/none", 10); !errors.Is(err, ledger.ErrNotFound) {
+		if _, err := s.Sizes(ctx, "r.example/none", 10); !notFound(err, ledger.NotFoundImage, "r.example/none") {
 			t.Fatalf("unknown image: %v", err)
 		}
 		for _, limit := range []int{0, ledger.MaxSizePoints + 1} {
@@ -369,7 +369,7 @@ func TestRuns(t *testing.T) {
 			t.Fatalf("run builds %v, want %v", order, want)
 		}
 		for _, id := range []string{"nope", ""} {
-			if _, err := s.Run(ctx, id); !errors.Is(err, ledger.ErrNotFound) {
+			if _, err := s.Run(ctx, id); !notFound(err, ledger.NotFoundRun, id) {
 				t.Errorf("run %q: %v", id, err)
 			}
 		}
@@ -447,4 +447,11 @@ func TestRunSumsSurviveHugeDurations(t *testing.T) {
 			t.Fatalf("run: %v %+v", err, run.RunSummary)
 		}
 	})
+}
+
+// notFound reports whether err is a ledger.NotFoundError naming kind and
+// name, as the API's 404 repeats them.
+func notFound(err error, kind, name string) bool {
+	var nf *ledger.NotFoundError
+	return errors.As(err, &nf) && errors.Is(err, ledger.ErrNotFound) && nf.Kind == kind && nf.Name == name
 }

@@ -48,14 +48,14 @@ func (s *Store) Runs(ctx context.Context, page ledger.RunPageRequest) (ledger.Ru
 }
 
 // Run returns the CI run ciRunID with its builds ordered by project, then
-// image, or ledger.ErrNotFound when no build has that run id. The summary
+// image, or a ledger.NotFoundError when no build has that run id. The summary
 // and the builds are read from one snapshot, so a build recorded meanwhile
 // by another job of the run cannot make them disagree.
 func (s *Store) Run(ctx context.Context, ciRunID string) (ledger.Run, error) {
 	ctx, cancel := s.bounded(ctx)
 	defer cancel()
 	if ciRunID == "" {
-		return ledger.Run{}, ledger.ErrNotFound
+		return ledger.Run{}, ledger.RunNotFound(ciRunID)
 	}
 	// Read-only: a plain (deferred) BEGIN in SQLite, whose WAL snapshot
 	// then spans both queries; a repeatable-read snapshot in PostgreSQL.
@@ -67,7 +67,7 @@ func (s *Store) Run(ctx context.Context, ciRunID string) (ledger.Run, error) {
 
 	summary, err := scanRun(tx.QueryRowContext(ctx, s.dialect.sql(`SELECT `+runColumns+` FROM run_summaries WHERE ci_run_id = ?`), ciRunID))
 	if errNoRows(err) {
-		return ledger.Run{}, ledger.ErrNotFound
+		return ledger.Run{}, ledger.RunNotFound(ciRunID)
 	}
 	if err != nil {
 		return ledger.Run{}, fmt.Errorf("get run: %w", err)
