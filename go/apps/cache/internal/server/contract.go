@@ -1,59 +1,12 @@
 package server
 
-// The contract with Nx's self-hosted remote cache client, as read in the
-// client shipped with Nx 23.2.1 (checked against its source, not only the
-// docs):
-//
-// Where the client is. node_modules/nx/dist/src/tasks-runner/cache.js
-// lines 248-260 (getHttpCache): when NX_SELF_HOSTED_REMOTE_CACHE_SERVER is
-// set, Nx uses native_1.HttpRemoteCache, declared in
-// node_modules/nx/dist/src/native/index.d.ts lines 101-105 and compiled
-// into @nx/nx-linux-x64-gnu/nx.linux-x64-gnu.node from the Rust files
-// packages/nx/src/native/cache/http_remote_cache.rs and errors.rs of the
-// nrwl/nx repository. The binary carries that file's tracing call sites
-// (http_remote_cache.rs:85, :126 ... :163, :198, :244 ... :280) and its
-// error strings ("Requests should respond with text/plain on 401s", no
-// timeout variants), which match the revisions read: http_remote_cache.rs
-// at commit 035af009 line for line, errors.rs at ba886e79 by its strings.
-// Line numbers below are of those files.
-//
-// Requests (http_remote_cache.rs):
-//   - lines 28-35: NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN, when set, goes
-//     into every request as "Authorization: Bearer <token>"; unset means
-//     no Authorization header at all.
-//   - lines 37-40: every request carries Content-Type:
-//     application/octet-stream.
-//   - line 77 and 165: the URL is format!("{}/v1/cache/{}", server, hash),
-//     a plain join: a server URL with a trailing slash gives
-//     "//v1/cache/", which routes.go tolerates; a path prefix in the
-//     server URL is kept, so this server must then sit behind a proxy
-//     that strips it.
-//   - lines 78-83: GET sends Accept: application/octet-stream.
-//   - lines 121-163, 166-176: PUT's body is the gzipped tar built in
-//     memory (outputs, "terminalOutput", "code"), sent as a Vec<u8>, so
-//     reqwest always sets Content-Length.
-//
-// Answers Nx understands:
-//   - GET (lines 88-98): 200 with the tar.gz body → hit; 404 → miss;
-//     anything else → an error (convert_response_to_error).
-//   - PUT (lines 178-186): 200 → stored; 409 → "already exists, silently
-//     do not store"; 403 → "authorized but may not store (e.g. read-only
-//     token)"; anything else, 201/202/204 included, is an error.
-//   - errors.rs lines 28-54 (convert_response_to_error): a 401 whose
-//     Content-Type equals "text/plain" exactly (a byte comparison of the
-//     header value at line 34, so "text/plain; charset=utf-8" fails)
-//     becomes "Unauthorized: <body>"; any other 401 becomes
-//     "Misconfigured remote cache endpoint: Requests should respond with
-//     text/plain on 401s"; other statuses "Unexpected response status".
-//
-// Hence: every /v1/cache error body here is text/plain (httpx.WriteText),
-// PUT answers 200/403/409, GET answers 200/404, and the hash is what Nx
-// computes (decimal xxh3 strings; see store.CheckHash). Later Nx releases
-// (errors.rs after 23.2.1) add that a damaged artifact cannot be repaired
-// because "the server answers later uploads of the same hash with 409
-// Conflict", and ask servers to reject uploads shorter than their
-// Content-Length; both hold here, and a corrupt entry is removed on read
-// so the next upload can replace it.
+// The contract with Nx's self-hosted remote cache client, as the client of
+// Nx 23.2.1 reads it (checked against its Rust source; the reading, with
+// file and line references, is in tools/remote-cache/README.md): a token
+// comes as "Authorization: Bearer <token>"; GET answers 200 (hit) or 404
+// (miss); PUT answers 200 (stored), 403 (may not store) or 409 (exists);
+// anything else is an error to Nx, which understands a 401 only with
+// Content-Type exactly "text/plain", so every error body here is text.
 
 import (
 	"errors"

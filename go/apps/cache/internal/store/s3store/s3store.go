@@ -1,45 +1,11 @@
 // Package s3store keeps remote cache entries in S3-compatible object
-// storage: Scaleway Object Storage, MinIO, AWS S3 and the like, through
-// github.com/minio/minio-go/v7.
-//
-// Why minio-go rather than aws-sdk-go-v2: it is one module with a small
-// dependency tree (aws-sdk-go-v2 needs a dozen service and smithy
-// modules), it targets S3-compatible servers first (path-style or virtual
-// host addressing picked per endpoint, no AWS-only defaults to switch
-// off), and it exposes what this store needs: If-None-Match on PutObject
-// (SetMatchETagExcept("*")) and user metadata. v7.3.0 is pinned because it
-// is the newest release whose go.mod still says go 1.25 (v7.4.x needs Go
-// 1.26, and the module must build with go 1.25.0).
-//
-// How the store keeps its promises:
-//
-//   - Put spools the upload to a local temporary file while hashing it,
-//     so a body that is short, long or cut off never reaches the bucket;
-//     only a complete, counted body is uploaded, in a single PutObject
-//     with Content-MD5 (the server checks the transfer) and the payload's
-//     SHA-256 as user metadata (x-amz-meta-sha256).
-//   - Immutability: the PutObject carries If-None-Match: *, a conditional
-//     write supported by AWS S3 (since August 2024), MinIO and others; the
-//     store answers 412 Precondition Failed (or 409 for a concurrent
-//     conditional write) when the key exists, which becomes ErrExists.
-//     The server asks Exists (a HEAD) before it reads an upload, so a
-//     known entry costs no transfer. A backend that ignores If-None-Match
-//     would let a racing writer overwrite; choose one that supports it.
-//   - Integrity on Get: the object is downloaded to a local temporary
-//     file (unlinked at once, so nothing leaks) while its SHA-256 is
-//     computed, and compared with the metadata before Get returns. Only a
-//     verified copy is served, so the HTTP layer never sends a 200 with
-//     bad bytes; the price is local disk for the entries in flight and
-//     latency of one download before the first byte. Checking the
-//     checksum the server reports (x-amz-checksum-sha256) would only
-//     prove what the server believes it stored, not what we received, and
-//     streaming while hashing would find a mismatch after the 200 went
-//     out. A mismatching object is logged, deleted and reported absent;
-//     one without the metadata (not written by this server) is reported
-//     absent and left alone.
-//
-// Eviction is left to the bucket: configure a lifecycle rule that expires
-// objects under the prefix after the desired age.
+// storage (Scaleway Object Storage, MinIO, AWS S3) through minio-go. Put
+// spools and hashes an upload locally and sends only a complete body, in
+// one conditional PutObject (If-None-Match: *, so an entry is never
+// replaced) with its SHA-256 as metadata; Get downloads to a local file and
+// checks it against that before anything is served. Eviction is the
+// bucket's lifecycle rule. Why minio-go, and why these checks:
+// tools/remote-cache/README.md and docs/adr/0003-remote-cache-server.md.
 package s3store
 
 import (
