@@ -8,6 +8,7 @@ import { branchTag, ciRunId, decideOutcome, ledgerBuild, placement, publishTags 
 import { ledgerConfig, postBuild } from './ledger';
 import { publishRecordPath, writePublishRecord, type PublishRecord } from './record';
 import { addTags, digestInRegistry, registryDigest } from './registry-ops';
+import { superviseEvidence } from './supply-chain';
 
 /** One docker-publish: the project's build (for a rebuild) and its size budget. */
 export interface PublishRequest extends Omit<ImageBuild, 'nxHash' | 'noCache'> {
@@ -24,6 +25,8 @@ const log = (msg: string) => console.log(`docker-publish: ${msg}`);
  * ledger when LEDGER_URL is set, and writes dist/images/<project>/publish.json.
  * With SLIPWAY_PREVIEW_REGISTRY (a pull request), builds go there and only
  * they are tagged: a hit naming REGISTRY's image is verified by digest, not tagged.
+ * Before tagging it attaches the evidence of a build (publish/supply-chain.ts)
+ * and, in the release repository, verifies the digest's signature.
  */
 export async function publishImage(req: PublishRequest, workspaceRoot = process.cwd(), env = process.env): Promise<PublishRecord> {
   const started = Date.now();
@@ -64,6 +67,19 @@ export async function publishImage(req: PublishRequest, workspaceRoot = process.
 
   const marker = readBuildMarker(workspaceRoot, req.project);
   const decision = decideOutcome(meta, marker, rebuilt, place.tag);
+  // Evidence first: a build of this job gets its SBOM, provenance and (with the key) signature;
+  // then a digest that is to be tagged in the release repository must verify, or nothing is tagged.
+  const evidence = await superviseEvidence({
+    build: req,
+    meta,
+    built: decision.outcome === 'built',
+    durationMs: rebuilt ? undefined : marker?.durationMs,
+    inRelease: meta.image === repos.release,
+    tagsRelease: place.tag && meta.image === repos.release,
+    workspaceRoot,
+    env,
+    log,
+  });
   const added = place.tag ? tags : [];
   if (added.length > 0) await addTags(meta.image, meta.digest, added);
   for (const tag of added) {
@@ -92,6 +108,7 @@ export async function publishImage(req: PublishRequest, workspaceRoot = process.
     reason: decision.reason,
     durationMs,
     rebuilt,
+    ...evidence,
     publishedAt: new Date().toISOString(),
   };
   if (ledger) {

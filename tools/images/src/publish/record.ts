@@ -26,6 +26,12 @@ export interface PublishRecord {
   durationMs: number;
   /** Whether the cached image was missing from the registry and had to be rebuilt. */
   rebuilt: boolean;
+  /** Digest of the image's SBOM document (at `<image>:sha256-<hex>.sbom`), and how many packages it lists. */
+  sbomDigest?: string;
+  sbomPackages?: number;
+  /** Whether the digest has a signature, and whether this publish verified it against the public key. */
+  signed?: boolean;
+  verified?: boolean;
   /** The ledger's id of the record, when LEDGER_URL was set. */
   ledgerId?: number;
   publishedAt: string;
