@@ -13,7 +13,7 @@ import { keepChangedHashes } from '@slipway/ci/src/plan';
 import { nestedNxEnv, runNx } from '@slipway/testing/src/nx-runner';
 import { copyWorkspace, type WorkspaceCopy } from '@slipway/testing/src/workspace-copy';
 import { writeBaseFixtures } from './fixtures';
-import { expectedOutcome, IMAGE_PROJECTS, ROWS, type Outcome, type Row } from './rows';
+import { expectedOutcome, IMAGE_PROJECTS, ownImageProjects, ROWS, type Outcome, type Row } from './rows';
 import { diffOutcomes, formatOutcome } from './table';
 
 const HASH_SCRIPT = join(__dirname, 'nx-hashes.ts');
@@ -74,7 +74,8 @@ describe('affected graph and docker-build hashes', () => {
     const touched = ws.git('diff', '--name-only', base, head).split('\n').filter(Boolean).sort();
     expect(touched, `files the row "${row.change}" changes`).toEqual([...row.files].sort());
     const since = Date.now();
-    const projects = affected(head);
+    // The table names the repository's own image projects; a generated service is left out.
+    const projects = ownImageProjects(affected(head));
     const now = hashes(since);
     const rebuilt = IMAGE_PROJECTS.filter((p) => {
       const id = `${p}:docker-build`;

@@ -1,9 +1,18 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** The projects that ship an image (have a `docker-build` target). */
+/**
+ * The repository's own projects that ship an image (have a `docker-build` target). The
+ * table is about these: a service added later (`nx g @slipway/nx-go:service`) gets a
+ * docker-build target too, and the suite leaves it out of every row (ownImageProjects).
+ */
 export const IMAGE_PROJECTS = ['api', 'cache', 'web'] as const;
 export type ImageProject = (typeof IMAGE_PROJECTS)[number];
+
+/** The repository's own image projects among `projects`, sorted; any other project is left out. */
+export function ownImageProjects(projects: readonly string[]): ImageProject[] {
+  return IMAGE_PROJECTS.filter((p) => projects.includes(p));
+}
 
 /** One change to the workspace and what it must do to the affected graph and the image hashes. */
 export interface Row {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectedOutcome, ROWS } from './rows';
+import { expectedOutcome, IMAGE_PROJECTS, ownImageProjects, ROWS } from './rows';
 import { diffOutcomes, markdownTable } from './table';
 
 describe('the affected table', () => {
@@ -19,6 +19,13 @@ describe('the affected table', () => {
       expect(row.reason, row.change).not.toBe('');
     }
     expect(new Set(ROWS.map((r) => r.change)).size).toBe(ROWS.length);
+  });
+
+  it("keeps to the repository's own image projects, so a generated service changes no row", () => {
+    expect(ownImageProjects(['web', 'demo', 'api', 'go-httpx', 'cache'])).toEqual(['api', 'cache', 'web']);
+    expect(ownImageProjects(['demo'])).toEqual([]);
+    expect(ownImageProjects([...IMAGE_PROJECTS].reverse())).toEqual([...IMAGE_PROJECTS]);
+    for (const row of ROWS) expect(row.affected, row.change).toEqual(ownImageProjects(row.affected));
   });
 
   it('a diff names the rows that differ, expected and actual, then the actual table', () => {
