@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"slipway/apps/api/internal/config"
 	"slipway/apps/api/internal/server"
 	"slipway/apps/api/internal/store"
+	"slipway/libs/envconfig"
 	"slipway/libs/httpx"
 	"slipway/libs/service"
 )
@@ -57,12 +57,5 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 // help describes the service and its environment variables for -h.
 func help() string {
-	return fmt.Sprintf("Slipway build ledger API. Configured by environment variables:\n"+
-		"  %s (default %q)\n  %s (default %q; the SQLite database)\n"+
-		"  %s (a postgres:// URL: store the ledger in PostgreSQL instead of SQLite)\n"+
-		"  %s (comma-separated bearer tokens; empty refuses writes)\n"+
-		"  %s (default %d)\n  %s (default %q)\n  %s (default %s)\n",
-		config.EnvAddr, config.DefaultAddr, config.EnvDataDir, config.DefaultDataDir, config.EnvDatabaseURL, config.EnvWriteTokens,
-		config.EnvMaxBodyBytes, config.DefaultMaxBodyBytes, config.EnvLogLevel, config.DefaultLogLevel,
-		config.EnvShutdownTimeout, config.DefaultShutdownTimeout)
+	return "Slipway build ledger API. Configured by environment variables:\n" + envconfig.Usage(config.Vars)
 }

@@ -31,6 +31,18 @@ const (
 	DefaultShutdownTimeout = 10 * time.Second
 )
 
+// Vars describes every variable Load reads: -h prints it, and a test holds
+// the table of docs/api.md to it.
+var Vars = []envconfig.Var{
+	{Name: EnvAddr, Default: DefaultAddr, Meaning: "listen address"},
+	{Name: EnvDataDir, Default: DefaultDataDir, Meaning: "directory of the SQLite database `ledger.db`"},
+	{Name: EnvDatabaseURL, Unset: "SQLite", Meaning: "a `postgres://` URL: keep the ledger in PostgreSQL instead, for a team"},
+	{Name: EnvWriteTokens, Unset: "writes refused", Meaning: "comma-separated bearer tokens allowed to record builds"},
+	{Name: EnvMaxBodyBytes, Default: fmt.Sprint(DefaultMaxBodyBytes), Meaning: "largest accepted request body, in bytes"},
+	{Name: EnvLogLevel, Default: DefaultLogLevel, Meaning: "`debug`, `info`, `warn` or `error`"},
+	{Name: EnvShutdownTimeout, Default: DefaultShutdownTimeout.String(), Meaning: "how long in-flight requests get on SIGTERM"},
+}
+
 // Config is the API's configuration.
 type Config struct {
 	// Addr is the TCP listen address (API_ADDR), e.g. ":8080" or

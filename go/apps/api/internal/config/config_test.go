@@ -3,10 +3,14 @@ package config
 import (
 	"bytes"
 	"log/slog"
+	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"slipway/libs/envconfig"
 )
 
 func TestLoad(t *testing.T) {
@@ -111,5 +115,51 @@ func TestLogValueHidesSecrets(t *testing.T) {
 			!strings.Contains(buf.String(), tt.storage) {
 			t.Fatalf("log %s, want %s and no secret", buf.String(), tt.storage)
 		}
+	}
+}
+
+// TestVarsAreWhatLoadReads: Vars, which -h prints and the docs show, names
+// every variable Load reads, and no other.
+func TestVarsAreWhatLoadReads(t *testing.T) {
+	var read []string
+	if _, err := Load(func(name string) string { read = append(read, name); return "" }); err != nil {
+		t.Fatal(err)
+	}
+	var described []string
+	for _, v := range Vars {
+		described = append(described, v.Name)
+	}
+	slices.Sort(read)
+	slices.Sort(described)
+	if !slices.Equal(slices.Compact(read), described) {
+		t.Fatalf("Load reads %v, Vars describes %v", read, described)
+	}
+}
+
+// docsPath is the API's documentation, whose configuration table is
+// rendered from Vars (nx.json puts it in api's test inputs).
+const docsPath = "../../../../../docs/api.md"
+
+// TestDocsTableIsVars: the table of docs/api.md is Vars, rendered.
+func TestDocsTableIsVars(t *testing.T) {
+	raw, err := os.ReadFile(docsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := envconfig.MarkdownTable(Vars)
+	header, _, _ := strings.Cut(want, "\n")
+	_, rest, found := strings.Cut(string(raw), "\n"+header+"\n")
+	if !found {
+		t.Fatalf("%s has no table headed %q; put this one in its Configuration section:\n%s", docsPath, header, want)
+	}
+	lines := []string{header}
+	for _, line := range strings.Split(rest, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			break
+		}
+		lines = append(lines, line)
+	}
+	if got := strings.Join(lines, "\n") + "\n"; got != want {
+		t.Fatalf("the table of %s differs from Vars; it should read:\n%s\nit reads:\n%s", docsPath, want, got)
 	}
 }
