@@ -50,6 +50,7 @@ export async function superviseEvidence(r: EvidenceRequest): Promise<EvidenceRec
   const signing = signingConfig(r.env);
   const client = new RegistryClient(parseRepository(meta.image), r.env);
   const ref = `${meta.image}@${meta.digest}`;
+  const packages = (n?: number) => `${n} package${n === 1 ? '' : 's'}`;
   let record: Omit<EvidenceRecord, 'verified'>;
   if (r.built) {
     const signer = r.inRelease ? signing.signer : undefined;
@@ -61,14 +62,14 @@ export async function superviseEvidence(r: EvidenceRequest): Promise<EvidenceRec
       'dev.slipway.nx-hash': meta.nxHash,
     });
     log(
-      `attached to ${ref}: SBOM ${a.sbomDigest} (${a.sbomPackages} packages, :${attachmentTag(meta.digest, 'sbom')}), provenance (:${attachmentTag(meta.digest, 'att')}), ` +
+      `attached to ${ref}: SBOM ${a.sbomDigest} (${packages(a.sbomPackages)}, :${attachmentTag(meta.digest, 'sbom')}), provenance (:${attachmentTag(meta.digest, 'att')}), ` +
         (a.signatureManifest ? `signature (:${attachmentTag(meta.digest, 'sig')})` : r.inRelease ? 'unsigned: IMAGE_SIGNING_KEY is not set' : 'unsigned (preview images are never signed)'),
     );
     record = { sbomDigest: a.sbomDigest, sbomPackages: a.sbomPackages, signed: !!a.signatureManifest };
   } else {
     const e = await existingEvidence(client, meta.digest);
     const missing = [!e.sbomDigest && 'SBOM', !e.attestations && 'attestations', !e.signature && 'signature'].filter(Boolean);
-    log(`reused ${ref} keeps its evidence${e.sbomDigest ? `: SBOM ${e.sbomDigest} (${e.sbomPackages} packages)` : ''}${missing.length ? `; it has no ${missing.join(', ')}` : ''}`);
+    log(`reused ${ref} keeps its evidence${e.sbomDigest ? `: SBOM ${e.sbomDigest} (${packages(e.sbomPackages)})` : ''}${missing.length ? `; it has no ${missing.join(', ')}` : ''}`);
     record = { ...(e.sbomDigest ? { sbomDigest: e.sbomDigest, sbomPackages: e.sbomPackages } : {}), signed: e.signature };
   }
 

@@ -1,0 +1,193 @@
+// docker-publish against a real registry (Debian's docker-registry on a loopback
+// port of its own), with no image build: a tiny image is uploaded blob by blob,
+// metadata.json and the build marker say docker-build made it. Shows a signed,
+// attested image published and tagged, a reuse verified without re-signing, and
+// a tampered digest under the same tag refused with nothing tagged.
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { dockerAvailable } from '@slipway/testing/src/docker-available';
+import { goAvailable } from '@slipway/testing/src/go-available';
+import { writeBuildMarker } from '../build/build-marker';
+import { metadataPath, writeMetadata, type ImageMetadata } from '../build/metadata';
+import { publishImage } from '../publish/publish-image';
+import { MEDIA } from './attach';
+import { RegistryClient, sha256Digest } from './registry-client';
+import { generateSigningKeyPair } from './signing';
+import { attachmentTag, parseRepository } from './tag-scheme';
+
+function registryAvailable(): boolean {
+  const ok = spawnSync('docker-registry', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!ok) {
+    const why = "Debian's docker-registry is not on PATH (tools/image-harness/up.sh installs it)";
+    if (process.env['CI'] === 'true') throw new Error(`the signed-publish test cannot run under CI=true: ${why}`);
+    console.warn(`SKIPPING the signed-publish test: ${why}`);
+  }
+  return ok;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A one-file tar, so each tiny image has its own layer. */
+function tarOf(name: string, content: string): Buffer {
+  const header = Buffer.alloc(512);
+  const body = Buffer.from(content);
+  header.write(name, 0);
+  header.write('0000644\0', 100);
+  header.write('0000000\0', 108);
+  header.write('0000000\0', 116);
+  header.write(`${body.length.toString(8).padStart(11, '0')}\0`, 124);
+  header.write('00000000000\0', 136);
+  header.write('        ', 148);
+  header.write('0', 156);
+  header.write('ustar\0', 257);
+  header.write('00', 263);
+  let sum = 0;
+  for (const b of header) sum += b;
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  const pad = Buffer.alloc((512 - (body.length % 512)) % 512);
+  return Buffer.concat([header, body, pad, Buffer.alloc(1024)]);
+}
+
+/** Uploads a tiny linux/amd64 image and returns its manifest digest. */
+async function pushTinyImage(image: string, content: string): Promise<string> {
+  const client = new RegistryClient(parseRepository(image), {});
+  const tar = tarOf('hello.txt', content);
+  const layer = gzipSync(tar);
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] } }));
+  await client.putBlob(layer);
+  await client.putBlob(config);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA.manifest,
+      config: { mediaType: MEDIA.config, digest: sha256Digest(config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256Digest(layer), size: layer.length }],
+    }),
+  );
+  return client.putManifest(`upload-${sha256Digest(manifest).slice(7, 19)}`, MEDIA.manifest, manifest);
+}
+
+describe.skipIf(!dockerAvailable() || !registryAvailable() || !goAvailable('the signed-publish test'))('docker-publish signs, attests and verifies', () => {
+  let home = '';
+  let registry: ChildProcess | undefined;
+  let host = '';
+  let dir = '';
+  let sha = '';
+  const keys = generateSigningKeyPair('pw');
+  const image = () => `${host}/ns/slipway-tiny`;
+  const client = () => new RegistryClient(parseRepository(image()), {});
+  const req = { project: 'tiny', dockerfile: 'go/Dockerfile.multi-stage', context: 'go', buildArgPairs: ['SERVICE=tiny'] };
+  const baseEnv = () => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(GITHUB_|SLIPWAY_|LEDGER_|IMAGE_SIGNING_|REGISTRY$)/.test(k)));
+    return { ...clean, SLIPWAY_IMAGE_MODE: 'push', REGISTRY: `${host}/ns`, SLIPWAY_BRANCH_TAG: 'main', GITHUB_ACTIONS: 'true', GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '1' };
+  };
+  const mainEnv = () => ({ ...baseEnv(), IMAGE_SIGNING_KEY: keys.privateKey, IMAGE_SIGNING_PASSWORD: 'pw', IMAGE_SIGNING_PUBLIC_KEY: keys.publicKey });
+  const meta = (digest: string): ImageMetadata => ({
+    project: 'tiny',
+    image: image(),
+    tags: [sha.slice(0, 7)],
+    digest,
+    configDigest: `sha256:${'2'.repeat(64)}`,
+    platform: 'linux/amd64',
+    sizeBytes: 100,
+    sizeKind: 'compressed',
+    nxHash: '42',
+    gitSha: sha,
+    mode: 'push',
+    dockerfile: 'go/Dockerfile.multi-stage',
+    builtAt: new Date().toISOString(),
+  });
+  const tagDigest = async (tag: string) => (await client().manifest(tag))?.digest;
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'slipway-signed-publish-'));
+    host = `127.0.0.1:${await freePort()}`;
+    writeFileSync(
+      join(home, 'registry.yml'),
+      ['version: 0.1', 'log:', '  level: warn', '  accesslog:', '    disabled: true', 'storage:', '  filesystem:', `    rootdirectory: ${join(home, 'data')}`, 'http:', `  addr: ${host}`, ''].join('\n'),
+    );
+    registry = spawn('docker-registry', ['serve', join(home, 'registry.yml')], { stdio: 'ignore' });
+    const deadline = Date.now() + 30_000;
+    while (!(await fetch(`http://${host}/v2/`).then((r) => r.ok, () => false))) {
+      if (Date.now() > deadline || registry.exitCode !== null) throw new Error('docker-registry did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    dir = join(home, 'ws');
+    mkdirSync(join(dir, 'go/apps/tiny'), { recursive: true });
+    writeFileSync(join(dir, 'go/go.mod'), 'module tiny\n\ngo 1.25\n');
+    writeFileSync(join(dir, 'go/apps/tiny/main.go'), 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("tiny") }\n');
+    writeFileSync(join(dir, 'go/Dockerfile.multi-stage'), 'FROM scratch\n');
+    const git = (...a: string[]) =>
+      execFileSync('git', a, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t.invalid' } });
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-q', '-m', 'tiny');
+    sha = git('rev-parse', 'HEAD').trim();
+  });
+  afterAll(() => {
+    registry?.kill('SIGTERM');
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  let signed = '';
+
+  it('a build of this job is published with SBOM, provenance and signature, verified, then tagged', async () => {
+    signed = await pushTinyImage(image(), 'the real one');
+    writeMetadata(metadataPath(dir, 'tiny'), meta(signed));
+    writeBuildMarker(dir, { project: 'tiny', nxHash: '42', digest: signed, durationMs: 1000 });
+    const record = await publishImage(req, dir, mainEnv());
+    expect(record).toMatchObject({ outcome: 'built', digest: signed, signed: true, verified: true, sbomPackages: 1 });
+    expect(await tagDigest('main')).toBe(signed);
+    expect(await tagDigest(sha.slice(0, 7))).toBe(signed);
+    for (const kind of ['sig', 'att', 'sbom'] as const) expect(await tagDigest(attachmentTag(signed, kind))).toMatch(/^sha256:/);
+    const sbomManifest = JSON.parse((await client().manifest(attachmentTag(signed, 'sbom')))!.bytes.toString()) as { layers: { digest: string }[] };
+    expect(sbomManifest.layers[0]?.digest).toBe(record.sbomDigest);
+    const sbom = JSON.parse((await client().blob(record.sbomDigest!)).toString()) as { metadata: { component: { version: string } }; components: { name: string }[] };
+    expect(sbom.metadata.component.version).toBe(signed);
+    expect(sbom.components.map((c) => c.name)).toEqual(['tiny/apps/tiny']);
+    const published = JSON.parse(readFileSync(join(dir, 'dist/images/tiny/publish.json'), 'utf8')) as { signed: boolean; verified: boolean };
+    expect(published).toMatchObject({ signed: true, verified: true });
+  });
+
+  it('a reuse of that digest (public key only) verifies it and signs nothing again', async () => {
+    const sigBefore = await tagDigest(attachmentTag(signed, 'sig'));
+    const env = { ...baseEnv(), IMAGE_SIGNING_PUBLIC_KEY: keys.publicKey };
+    const record = await publishImage(req, dir, env);
+    expect(record).toMatchObject({ outcome: 'reused', digest: signed, signed: true, verified: true });
+    expect(await tagDigest(attachmentTag(signed, 'sig'))).toBe(sigBefore);
+  });
+
+  it('another digest under the same tag, unsigned or with the signature of the real one copied beside it, is refused and tags nothing', async () => {
+    const tampered = await pushTinyImage(image(), 'not what was built');
+    writeMetadata(metadataPath(dir, 'tiny'), meta(tampered));
+    const env = { ...baseEnv(), IMAGE_SIGNING_PUBLIC_KEY: keys.publicKey, SLIPWAY_BRANCH_TAG: 'main' };
+    await expect(publishImage(req, dir, env)).rejects.toThrow(new RegExp(`refusing to tag ${image()}@${tampered}: .*has no signature`));
+    expect(await tagDigest('main')).toBe(signed);
+
+    const c = client();
+    for (const kind of ['sig', 'att'] as const) {
+      const m = (await c.manifest(attachmentTag(signed, kind)))!;
+      await c.putManifest(attachmentTag(tampered, kind), m.mediaType || MEDIA.manifest, m.bytes);
+    }
+    await expect(publishImage(req, dir, env)).rejects.toThrow(new RegExp(`a valid signature is for ${signed}, not ${tampered}`));
+    expect(await tagDigest('main')).toBe(signed);
+  });
+
+  it('in GitHub Actions, a release tag without a key to verify with is refused', async () => {
+    writeMetadata(metadataPath(dir, 'tiny'), meta(signed));
+    await expect(publishImage(req, dir, baseEnv())).rejects.toThrow(/refusing to tag .* in the release registry: no IMAGE_SIGNING_PUBLIC_KEY .*a release tags only verified digests/);
+  });
+});
