@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Benchmark } from './lib/bench';
-import { freePort, startGroup, waitFor } from './lib/processes';
+import { freePort, startGroup, waitForHttp } from '@slipway/testing/src/processes';
 import { machine } from './lib/results';
 import { nxEnv, progress } from './lib/run';
 import { summarize } from './lib/stats';
@@ -42,8 +42,8 @@ export const devLoop: Benchmark = {
         });
         try {
           let webAt = 0;
-          const webUp = waitFor(`${web}/`, dev, (s, body) => s === 200 && body.includes('id="root"')).then(() => (webAt = performance.now() - t0));
-          await Promise.all([webUp, waitFor(`${web}/api/v1/images`, dev, (s) => s === 200)]);
+          const webUp = waitForHttp(`${web}/`, dev, { ok: (s, body) => s === 200 && body.includes('id="root"'), timeoutMs: 300_000 }).then(() => (webAt = performance.now() - t0));
+          await Promise.all([webUp, waitForHttp(`${web}/api/v1/images`, dev, { ok: (s) => s === 200, timeoutMs: 300_000 })]);
           const up = performance.now() - t0;
           startup.push(up);
           webFirst.push(webAt);
@@ -52,7 +52,7 @@ export const devLoop: Benchmark = {
             const version = `bench-${i}-${e}`;
             const t1 = performance.now();
             clone.write(mainGo, original.replace(VERSION_LINE, `var version = "${version}"`));
-            await waitFor(`http://127.0.0.1:${apiPort}/healthz`, dev, (s, body) => s === 200 && body.includes(`"version":"${version}"`), 120_000);
+            await waitForHttp(`http://127.0.0.1:${apiPort}/healthz`, dev, { ok: (s, body) => s === 200 && body.includes(`"version":"${version}"`), timeoutMs: 120_000 });
             const ms = performance.now() - t1;
             reload.push(ms);
             progress(`dev-loop run ${i}/${runs}: Go edit ${e}: the API answered with it after ${(ms / 1000).toFixed(1)} s`);

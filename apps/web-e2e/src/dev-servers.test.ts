@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from './support/browser';
 import { ledgerFixture, postBuilds } from './support/ledger-fixture';
 import { checkLedgerPages } from './support/ledger-pages';
-import { freePort, startGroup, waitForHttp, type Started } from './support/processes';
+import { freePort, startGroup, waitForHttp, type Group } from '@slipway/testing/src/processes';
 
 const workspaceRoot = resolve(import.meta.dirname, '../../..');
 const token = 'e2e-write-token';
@@ -14,7 +14,7 @@ const token = 'e2e-write-token';
 // `nx serve web` alone must bring up the Go API too (a continuous dependency),
 // and the Vite dev server must proxy /api to it.
 describe('dev servers: nx serve web', () => {
-  let dev: Started;
+  let dev: Group;
   let web = '';
   let api = '';
 

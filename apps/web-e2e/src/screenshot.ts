@@ -4,10 +4,14 @@
 //   npx nx run web-e2e:screenshot
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { launchChromium } from './support/browser';
-import { freePort, startGroup, waitForHttp } from './support/processes';
+
+// Required, not imported: @slipway/testing is a CommonJS package, whose TypeScript swc-node's
+// ESM loader cannot load; its require hook (the target's `-r @swc-node/register`) can.
+const { freePort, startGroup, waitForHttp } = createRequire(import.meta.url)('@slipway/testing/src/processes') as typeof import('@slipway/testing/src/processes');
 
 const workspaceRoot = resolve(import.meta.dirname, '../../..');
 const output = join(workspaceRoot, 'docs/screenshots/overview.png');

@@ -1,10 +1,10 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './processes';
 import { workspaceRoot } from './workspace-copy';
 
 /** Where tools/image-harness/up.sh keeps its state (SLIPWAY_HARNESS_STATE moves it). */
@@ -112,17 +112,6 @@ function run(cmd: string, args: string[]): Promise<{ status: number | null; outp
     c.stderr.on('data', (d: Buffer) => (output += d.toString()));
     c.on('error', (e) => resolve({ status: null, output: e.message }));
     c.on('close', (status) => resolve({ status, output }));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
   });
 }
 

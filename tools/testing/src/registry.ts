@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
-const MANIFEST_TYPES = [
+/** The Accept header for a manifest or an index, OCI or Docker. */
+export const MANIFEST_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.v2+json',
   'application/vnd.oci.image.index.v1+json',

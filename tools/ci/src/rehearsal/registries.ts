@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@slipway/testing/src/processes';
+import { MANIFEST_TYPES } from '@slipway/testing/src/registry';
 import type { Access, AuthProxyConfig, ProxyLogEntry } from './auth-proxy';
 
 /** A registry of the rehearsal: Debian's registry on loopback behind the auth proxy. */
@@ -17,27 +18,9 @@ export interface RehearsalRegistry {
   stop: () => Promise<void>;
 }
 
-const MANIFEST_TYPES = [
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-].join(', ');
-
 /** Whether Debian's registry (package docker-registry, which the image harness installs) is on PATH. */
 export function registryBinaryAvailable(): boolean {
   return spawnSync('docker-registry', ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const addr = server.address();
-      server.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, child: ChildProcess, log: () => string): Promise<void> {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
-/** Asks the kernel for a free loopback port. */
+/** Asks the kernel for a free loopback port (bound, then released). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -13,13 +13,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A command started in its own process group, so stop() ends everything it started (and only that). */
+/** A command started in its own process group, with its output kept for failure messages. */
 export interface Group {
   child: ChildProcess;
   output: () => string;
+  /** Ends the group (SIGTERM, SIGKILL after 10 s): everything the command started, and only that. */
   stop: () => Promise<void>;
 }
 
+/** Starts a command in its own process group, so that stop() ends it and everything it started. */
 export function startGroup(command: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Group {
   const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -36,8 +38,18 @@ export function startGroup(command: string, args: string[], opts: { cwd: string;
   return { child, output: () => out, stop };
 }
 
-/** Polls `url` every 100 ms until `ok` holds for its response and body; fails with the group's output after `timeoutMs`. */
-export async function waitFor(url: string, group: Group, ok: (status: number, body: string) => boolean, timeoutMs = 300_000): Promise<void> {
+export interface WaitOptions {
+  /** Whether the answer is the one waited for; any 2xx status unless set. */
+  ok?: (status: number, body: string) => boolean;
+  timeoutMs?: number;
+}
+
+/**
+ * Polls `url` every 100 ms until `ok` holds for its status and body. Fails, with the
+ * end of the group's output, when the group's command exits first or after `timeoutMs`
+ * (three minutes unless set).
+ */
+export async function waitForHttp(url: string, group: Group, { ok = (s) => s >= 200 && s < 300, timeoutMs = 180_000 }: WaitOptions = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (group.child.exitCode !== null) throw new Error(`the command exited (${group.child.exitCode}) before ${url} answered:\n${group.output().slice(-4000)}`);
