@@ -53,11 +53,11 @@ describe.skipIf(!dockerAvailable())('a Go service from the generator', () => {
   }
 
   /** `nx show projects --affected --json` from `from` to a commit that appends a comment to `file`, sorted. */
-  function affectedByEdit(from: string, file: string, withTarget?: string): string[] {
+  function affectedByEdit(from: string, file: string): string[] {
     ws.git('checkout', '-q', '-f', '-B', 'edit', from);
     appendFileSync(join(ws.root, file), '\n// changed by the service generator test\n');
     const head = ws.commit(`change ${file}`);
-    const args = ['nx', 'show', 'projects', '--affected', `--base=${from}`, `--head=${head}`, '--json', ...(withTarget ? [`--withTarget=${withTarget}`] : [])];
+    const args = ['nx', 'show', 'projects', '--affected', `--base=${from}`, `--head=${head}`, '--json'];
     const r = spawnSync('npx', args, { cwd: ws.root, env: nestedNxEnv(env()), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (r.status !== 0) throw new Error(`npx ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
     const json = r.stdout.split('\n').find((l) => l.trim().startsWith('['));
@@ -97,13 +97,13 @@ describe.skipIf(!dockerAvailable())('a Go service from the generator', () => {
     expect(build).toContain('--dockerfile go/Dockerfile.multi-stage');
     expect(build).toContain(`--build-arg SERVICE=${NAME}`);
     expect(project.targets['image-size']?.options?.command ?? '').toContain(`--budget ${defaultBudget(ws.root)}`);
-  });
+  }, 300_000);
 
   it('passes its own Go tests and lint through Nx', () => {
     const out = nx(['run-many', '-t', 'test', 'lint', '-p', NAME, '--outputStyle=stream']);
     expect(ranProjects(out, 'test')).toEqual([NAME]);
     expect(out).toContain(`apps/${NAME}/internal/server`);
-  });
+  }, 600_000);
 
   it('is in the images matrix of the CI plan for the commit that adds it', () => {
     const r = spawnSync('node', ['-r', '@swc-node/register', 'tools/ci/src/cli/plan.ts'], {
@@ -156,6 +156,5 @@ describe.skipIf(!dockerAvailable())('a Go service from the generator', () => {
     expect(before).toEqual(expect.arrayContaining(['go-httpx', 'api', 'cache']));
     expect(before).not.toContain(NAME);
     expect(after).toEqual([...before, NAME].sort());
-    expect(affectedByEdit(generated, lib, 'docker-build')).toEqual(['api', 'cache', NAME].sort());
   }, 600_000);
 });
