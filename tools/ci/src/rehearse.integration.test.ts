@@ -22,6 +22,8 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Build } from '@slipway/api-contract';
 import type { PublishRecord } from '@slipway/images/src/publish/record';
+import { generateSigningKeyPair } from '@slipway/images/src/supply-chain/signing';
+import { attachmentTag } from '@slipway/images/src/supply-chain/tag-scheme';
 import { dockerAvailable } from '@slipway/testing/src/docker-available';
 import { goAvailable } from '@slipway/testing/src/go-available';
 import { buildGoService, startGoService, type GoService } from '@slipway/testing/src/go-service';
@@ -57,6 +59,9 @@ const LEDGER_TOKEN = secret('ledger');
 const MAIN_PASSWORD = secret('registry-main');
 const PR_PASSWORD = secret('registry-pull-request');
 const PREVIEW_PASSWORD = secret('registry-preview');
+const SIGNING_PASSWORD = secret('signing');
+const SIGNING = generateSigningKeyPair(SIGNING_PASSWORD);
+const SIGNING_SECRETS = { IMAGE_SIGNING_KEY: SIGNING.privateKey, IMAGE_SIGNING_PASSWORD: SIGNING_PASSWORD };
 const NAMESPACE = `slipway-${stamp}`;
 const PREVIEW_NAMESPACE = `slipway-preview-${stamp}`;
 
@@ -233,10 +238,11 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
         PREVIEW_REGISTRY_USERNAME: 'preview',
         NX_CACHE_SERVER: cache.url,
         LEDGER_URL: ledger.url,
+        IMAGE_SIGNING_PUBLIC_KEY: SIGNING.publicKey,
       },
       // Repository level: what a pull request may hold.
       secrets: { NX_CACHE_READ_TOKEN: READ_TOKEN, REGISTRY_READ_PASSWORD: PR_PASSWORD, PREVIEW_REGISTRY_PASSWORD: PREVIEW_PASSWORD },
-      environments: { release: { branches: ['main'], secrets: { NX_CACHE_WRITE_TOKEN: WRITE_TOKEN, REGISTRY_PASSWORD: MAIN_PASSWORD, LEDGER_TOKEN } } },
+      environments: { release: { branches: ['main'], secrets: { NX_CACHE_WRITE_TOKEN: WRITE_TOKEN, REGISTRY_PASSWORD: MAIN_PASSWORD, LEDGER_TOKEN, ...SIGNING_SECRETS } } },
     };
     origin = copyWorkspace('slipway-rehearsal-origin-');
   });
@@ -279,6 +285,11 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     const record = first.records['api'] as PublishRecord;
     builtDigest = record.digest;
     expect(record).toMatchObject({ outcome: 'built', image: releaseImage(), gitSha: firstSha, builtFrom: firstSha });
+    // Signed with the environment's key, SBOM and provenance beside it by digest, verified before the tags.
+    expect(record).toMatchObject({ signed: true, verified: true, sbomDigest: expect.stringMatching(/^sha256:/) });
+    expect(record.sbomPackages).toBeGreaterThan(5);
+    for (const kind of ['sig', 'att', 'sbom'] as const) expect(await releaseDigest(attachmentTag(builtDigest, kind))).toMatch(/^sha256:/);
+    expect(first.entries['api']?.output).toMatch(/verified .*: 1 signature and 2 attestations by the signing key/);
     expect(await releaseDigest(firstSha.slice(0, 7))).toBe(builtDigest);
     expect(await releaseDigest('main')).toBe(builtDigest);
     // Main wrote its BuildKit layers, for pull requests and later main runs on any runner.
@@ -367,6 +378,9 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     expect(out).toMatch(/> nx run api:docker-build\s+\[remote cache\]/);
     const record = run.records['api'];
     expect(record).toMatchObject({ outcome: 'reused', image: releaseImage(), digest: builtDigest, gitSha: prReuseSha, builtFrom: firstSha, nxHash: first.records['api']?.nxHash, tags: [] });
+    // Main's signature checked with the public key (a variable); no signing key in this job.
+    expect(record).toMatchObject({ signed: true, verified: true });
+    expect(run.entries['api']?.env?.['IMAGE_SIGNING_KEY'] ?? '').toBe('');
     expect(out).toContain(`${releaseImage()}@${builtDigest} is in the registry`);
     // It read the release registry as pull-request, and only read.
     expect(users(run.requests.release)).toEqual(['pull-request']);
@@ -402,15 +416,47 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     const gone = `sha256:${'0'.repeat(64)}`;
     writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), digest: gone }));
     const config = dockerConfigFor([[release, 'main', MAIN_PASSWORD]]);
-    const { status, output } = publishByHand(root, { ...githubEnv(mainPush), DOCKER_CONFIG: config, LEDGER_URL: ledger.url, LEDGER_TOKEN, SLIPWAY_CI_RUN_ID: '1001-3' });
+    const { status, output } = publishByHand(root, { ...githubEnv(mainPush), ...SIGNING_SECRETS, IMAGE_SIGNING_PUBLIC_KEY: SIGNING.publicKey, DOCKER_CONFIG: config, LEDGER_URL: ledger.url, LEDGER_TOKEN, SLIPWAY_CI_RUN_ID: '1001-3' });
     expect(status, output.slice(-4000)).toBe(0);
     expect(output).toContain(`${releaseImage()}@${gone} is not in the registry`);
     const record = readRecords(join(root, 'dist/images'))[0];
     expect(record).toMatchObject({ project: 'api', image: releaseImage(), outcome: 'built', rebuilt: true, gitSha: firstSha });
     expect(record?.digest).toMatch(/^sha256:(?!0{64})[0-9a-f]{64}$/);
+    expect(record).toMatchObject({ signed: true, verified: true });
     expect(await releaseDigest(record?.digest ?? '')).toBe(record?.digest);
     expect(await releaseDigest(firstSha.slice(0, 7))).toBe(record?.digest);
     expect((await ledgerBuilds())[0]).toMatchObject({ outcome: 'built', digest: record?.digest, ciRunId: '1001-3' });
+  });
+
+  it('a tampered image (another digest in release, never signed) named by the cache is refused, and no tag moves', async () => {
+    const root = rerun.checkouts['api'] ?? '';
+    const mainPush: GithubEvent = { kind: 'push', sha: firstSha, branch: 'main', runId: '1001', attempt: 4 };
+    const file = join(root, 'dist/images/api/metadata.json');
+    const meta = JSON.parse(readFileSync(file, 'utf8')) as { digest: string };
+    // Someone with write access pushes another manifest (same layers, one annotation more) beside the real one.
+    const repo = `${NAMESPACE}/slipway-api`;
+    const real = await fetch(`http://${release.backend}/v2/${repo}/manifests/${meta.digest}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' } });
+    const mediaType = real.headers.get('content-type') ?? '';
+    const manifest = { ...((await real.json()) as object), annotations: { 'org.example.tampered': 'yes' } };
+    const put = await fetch(`http://${release.backend}/v2/${repo}/manifests/tampered`, { method: 'PUT', headers: { 'Content-Type': mediaType }, body: JSON.stringify(manifest) });
+    expect(put.status).toBe(201);
+    const tampered = put.headers.get('docker-content-digest') ?? '';
+    expect(tampered).not.toBe(meta.digest);
+    // Its signature: the real digest's, copied beside it.
+    const sig = await fetch(`http://${release.backend}/v2/${repo}/manifests/${attachmentTag(meta.digest, 'sig')}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    const copied = await fetch(`http://${release.backend}/v2/${repo}/manifests/${attachmentTag(tampered, 'sig')}`, { method: 'PUT', headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' }, body: Buffer.from(await sig.arrayBuffer()) });
+    expect(copied.status).toBe(201);
+    writeFileSync(file, JSON.stringify({ ...meta, digest: tampered }));
+    const releaseBefore = await releaseState();
+    const ledgerBefore = (await ledgerBuilds()).length;
+    const config = dockerConfigFor([[release, 'main', MAIN_PASSWORD]]);
+    const { status, output } = publishByHand(root, { ...githubEnv(mainPush), ...SIGNING_SECRETS, IMAGE_SIGNING_PUBLIC_KEY: SIGNING.publicKey, DOCKER_CONFIG: config, LEDGER_URL: ledger.url, LEDGER_TOKEN });
+    expect(status, output.slice(-4000)).toBe(1);
+    expect(output).toContain(`refusing to tag ${releaseImage()}@${tampered}`);
+    expect(output).toContain(`a valid signature is for ${meta.digest}, not ${tampered}`);
+    expect(await releaseState()).toEqual(releaseBefore);
+    expect(await ledgerBuilds()).toHaveLength(ledgerBefore);
+    writeFileSync(file, JSON.stringify(meta));
   });
 
   it('in a pull request, a cache hit whose image is gone from the release registry is rebuilt into the preview namespace', async () => {
