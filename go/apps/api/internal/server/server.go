@@ -1,7 +1,8 @@
-// Package server is the ledger API's HTTP layer: routes and handlers. The
-// JSON shapes are the types of package apitypes, generated from the API
-// contract (libs/api-contract/openapi.yaml); contract.go converts between
-// them and the ledger's domain types.
+// Package server is the ledger API's HTTP layer: routes (routes.go) and
+// handlers. The JSON shapes are the types of package apitypes, generated
+// from the API contract (libs/api-contract/openapi.yaml); contract.go
+// converts between them and the ledger's domain types, and errors.go turns
+// every error into its status and body.
 package server
 
 import (
