@@ -218,8 +218,10 @@ describe.skipIf(!dockerAvailable())('images', () => {
     expect(run.status, run.output.slice(-4000)).toBe(0);
     expect(ranProjects(run.output)).toEqual(['api']);
     expect(cachedProjects(run.output)).toEqual(['web']);
-    // BuildKit reused the module download layer: only the source layers ran.
+    // BuildKit reused the module download and the compiled dependencies: the package list is
+    // the same, so only the service's own packages compiled.
     expect(run.output).toMatch(/go mod download[^\n]*\n(?:\S+: )?#\d+ CACHED/);
+    expect(run.output).toMatch(/xargs go build < \/packages.txt[^\n]*\n(?:\S+: )?#\d+ CACHED/);
     const after = readMetadata(metadataPath(ws.root, 'api'));
     expect(after.digest).not.toBe(img('api').digest);
     expect(readMetadata(metadataPath(ws.root, 'web')).digest).toBe(img('web').digest);
