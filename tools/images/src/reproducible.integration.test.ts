@@ -79,6 +79,8 @@ describe.skipIf(!ready)('reproducible images', () => {
           BUILDX_BUILDER: s.bk.builder,
           SLIPWAY_IMAGE_MODE: 'push',
           REGISTRY: s.registry,
+          // Builder a writes its layers to its registry, as main does; b writes none.
+          SLIPWAY_LAYER_CACHE: s.name === 'a' ? 'readwrite' : 'off',
         });
         s.seconds = (Date.now() - t) / 1000;
       }),
@@ -128,4 +130,39 @@ describe.skipIf(!ready)('reproducible images', () => {
       }
     }
   });
+
+  it("a third empty builder that reads builder a's layer cache, as a pull request reads main's, builds the same digests from the cached dependency layers", async () => {
+    const a = sides.find((s) => s.name === 'a');
+    if (!a) throw new Error('builder a expected');
+    const bk = await startBuildkitd({ name: 'slipway-repro-c' });
+    const dir = checkout(ws.root);
+    try {
+      expect(bk.cacheRecords()).toEqual([]);
+      const run = await runNx(dir, ['run-many', '-t', 'docker-build', '--parallel=1', '--skip-nx-cache', '--outputStyle=stream'], {
+        BUILDX_BUILDER: bk.builder,
+        SLIPWAY_IMAGE_MODE: 'push',
+        REGISTRY: a.registry,
+        SLIPWAY_PREVIEW_REGISTRY: `127.0.0.1:5000/slipway-repro-${RUN_ID}-c`,
+        SLIPWAY_LAYER_CACHE: 'read',
+      });
+      expect(run.status, run.output.slice(-8000)).toBe(0);
+      expect(ranProjects(run.output)).toEqual(projects());
+      // The registry cache carried the layers a cache mount could not: the Go modules and the
+      // compiled dependencies of each service, and web's npm install.
+      for (const service of ['api', 'cache']) {
+        expect(run.output).toContain(`importing cache manifest from ${a.registry}/slipway-${service}:buildcache`);
+      }
+      const cachedStep = (step: RegExp) => new RegExp(`${step.source}[^\\n]*\\n(?:\\S+: )?#\\d+ CACHED`, 'g');
+      expect(run.output.match(cachedStep(/RUN go mod download/))?.length ?? 0).toBeGreaterThanOrEqual(2);
+      expect(run.output.match(cachedStep(/RUN xargs go build < \/packages.txt/))?.length ?? 0).toBeGreaterThanOrEqual(2);
+      expect(run.output).toMatch(cachedStep(/npm ci --ignore-scripts/));
+      for (const project of projects()) {
+        const fromCache = readMetadata(metadataPath(dir, project));
+        expect(fromCache.digest, project).toBe(readMetadata(metadataPath(a.checkout, project)).digest);
+      }
+    } finally {
+      await bk.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 900_000);
 });
