@@ -1,5 +1,5 @@
 // Image sizes: base, layers added and total of every image, against its single-stage
-// variant and the figures of the image decision record (ADR 0004).
+// variant and the sizes multi-stage images were expected to have (lib/sizes.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

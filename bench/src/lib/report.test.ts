@@ -55,4 +55,41 @@ describe('reportMarkdown', () => {
     expect(md).toContain('| 50 | 400 ms (350–700) | 440 ms (350–550) | ×1.10 | — | — |');
     expect(md).toContain('| 200 | 400 ms (350–700) | 440 ms (350–550) | ×1.10 | 25.0 s (20.0–30.0, n=2) | 27.0 s (22.0–32.0, n=2) |');
   });
+  it('says plainly when a result was measured under load, and when the machine was quiet', () => {
+    const devLoop = (loadStart: number) => ({
+      runs: 3,
+      wallSeconds: 240,
+      editsPerRun: 2,
+      machine: { ...machine, loadStart, versions: {} },
+      summaryMs: { bothAnswering: s(50_000), webAnswering: s(40_000), goEditToApi: s(10_000) },
+    });
+    expect(reportMarkdown({ 'dev-loop': devLoop(1.5) })).toContain(
+      'load average 1.5 at the start, 9 at the end; 3 run(s), 4 min in all._ **Measured under load (1.5 or more at the start): not a quiet-machine number.**',
+    );
+    const quiet = reportMarkdown({ 'dev-loop': devLoop(1.49) });
+    expect(quiet).toContain('4 min in all._ Quiet at the start (load below 1.5).');
+    expect(quiet).not.toContain('under load');
+  });
+
+  it("reports the API's reads per database, with the Go version and the target", () => {
+    const endpoint = (name: string, p50Ms: number, p99Ms: number, perSecond: number) => ({ name, p50Ms, p99Ms, perSecond });
+    const run = (database: string, p99Ms: number) => ({
+      database,
+      builds: 50_000,
+      images: 5_000,
+      clients: 4,
+      limit: 50,
+      endpoints: [endpoint('GET /api/v1/images?limit=50, every page in turn', 2.24, p99Ms, 1421.95)],
+      targetP99Ms: 50,
+      meetsTarget: p99Ms < 50,
+    });
+    const md = reportMarkdown({
+      'api-reads': { wallSeconds: 221, machine: { ...machine, loadStart: 1.12, versions: { go: 'go version go1.26.8 linux/amd64' } }, results: [run('sqlite', 7.2), run('postgres', 61)] },
+    });
+    expect(md).toContain('24 GiB; go1.26.8; load average 1.12 at the start, 9 at the end; 4 min in all._ Quiet at the start');
+    expect(md).toContain('50 000 builds of 5 000 images, 4 concurrent clients, pages of 50.');
+    expect(md).toContain('| request | SQLite p50 / p99 | SQLite req/s | PostgreSQL p50 / p99 | PostgreSQL req/s |');
+    expect(md).toContain('| `GET /api/v1/images?limit=50`, every page in turn | 2.2 / 7.2 ms | 1422 | 2.2 / 61.0 ms | 1422 |');
+    expect(md).toContain('The target, p99 under 50 ms for the image pages: met on SQLite, missed on PostgreSQL.');
+  });
 });

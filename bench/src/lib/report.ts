@@ -1,9 +1,11 @@
+import { cacheServerMarkdown } from '../cache-server';
 import { formatRatio, formatSeconds, pairedSpeedup, summarize, type Summary } from './stats';
 
 /** What the report reads of one result file: its machine, and the rest by benchmark. */
 interface Base {
   title?: string;
-  runs: number;
+  /** Repetitions of each measured step (absent where the benchmark has none). */
+  runs?: number;
   wallSeconds?: number;
   machine: { date: string; cpus: number; cpuModel: string; memGiB: number; loadStart: number; loadEnd?: number; commit: string; versions?: Record<string, string> };
 }
@@ -32,6 +34,20 @@ export interface AllResults {
     }[];
   };
   'dev-loop'?: Base & { editsPerRun: number; summaryMs: { bothAnswering: Summary; webAnswering: Summary; goEditToApi: Summary } };
+  'api-reads'?: Base & { results: ReadbenchResult[] };
+  'cache-server'?: Base & Parameters<typeof cacheServerMarkdown>[0];
+}
+
+/** One database's run of go/apps/api/cmd/readbench, as api-reads keeps it. */
+interface ReadbenchResult {
+  database: string;
+  builds: number;
+  images: number;
+  clients: number;
+  limit: number;
+  endpoints: { name: string; perSecond: number; p50Ms: number; p99Ms: number }[];
+  targetP99Ms: number;
+  meetsTarget: boolean;
 }
 
 interface Measured {
@@ -51,15 +67,45 @@ interface SizeEntry {
 }
 
 const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+/** 50000 as `50 000`. */
+const count = (n: number | undefined) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 const table = (head: string[], rows: string[][]) => [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
-function machineLine(r: Base): string {
-  const m = r.machine;
-  const v = m.versions && Object.keys(m.versions).length ? `; Docker ${m.versions['engine']}, buildx ${m.versions['buildx']}, BuildKit ${m.versions['buildkit']}` : '';
-  return `_${m.date.slice(0, 16).replace('T', ' ')} UTC, commit ${m.commit}, ${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB${v}; load average ${m.loadStart} at the start, ${m.loadEnd ?? '?'} at the end; ${r.runs} run(s), ${Math.round((r.wallSeconds ?? 0) / 60)} min in all._`;
+/**
+ * A result whose 1-minute load average at the start was this or more was measured on a busy
+ * machine (the development VM is shared): its times are not what a quiet machine gives.
+ */
+export const QUIET_LOAD = 1.5;
+
+/** The tool versions a result names, in a fixed order. */
+function versions(v: Record<string, string> = {}): string {
+  const named = [
+    v['engine'] && `Docker ${v['engine']}`,
+    v['buildx'] && `buildx ${v['buildx']}`,
+    v['buildkit'] && `BuildKit ${v['buildkit']}`,
+    v['go'] && (/go\d[^\s]*/.exec(v['go'])?.[0] ?? v['go']),
+  ].filter(Boolean);
+  return named.length ? `; ${named.join(', ')}` : '';
 }
 
-/** The Markdown of the results section of bench/README.md, from the result files there are. */
+/**
+ * The date, commit, machine and load of a result in one line, and whether the machine was
+ * quiet; `untimed` for a result whose figures (sizes) the load does not change.
+ */
+function machineLine(r: Base, untimed = false): string {
+  const m = r.machine;
+  const runs = r.runs === undefined ? '' : `; ${r.runs} run(s)`;
+  const wall = r.wallSeconds === undefined ? '' : `${runs ? ',' : ';'} ${Math.round(r.wallSeconds / 60)} min in all`;
+  const busy = m.loadStart >= QUIET_LOAD;
+  const conditions = !busy
+    ? ` Quiet at the start (load below ${QUIET_LOAD}).`
+    : untimed
+      ? ` Measured under load (${QUIET_LOAD} or more at the start), which changes how long it took, not the sizes.`
+      : ` **Measured under load (${QUIET_LOAD} or more at the start): not a quiet-machine number.**`;
+  return `_${m.date.slice(0, 16).replace('T', ' ')} UTC, commit ${m.commit}, ${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB${versions(m.versions)}; load average ${m.loadStart} at the start, ${m.loadEnd ?? '?'} at the end${runs}${wall}._${conditions}`;
+}
+
+/** The "Last numbers" of each benchmark in bench/README.md, from the result files there are. */
 export function reportMarkdown(r: AllResults): string {
   const out: string[] = [];
   const nc = r['no-change'];
@@ -115,7 +161,7 @@ export function reportMarkdown(r: AllResults): string {
   }
   const is = r['image-sizes'];
   if (is) {
-    out.push('### 4. Image sizes', machineLine(is), '');
+    out.push('### 4. Image sizes', machineLine(is, true), '');
     const rows = Object.entries(is.images).map(([name, e]) => [
       name,
       `${e.multiStage.base}${e.multiStage.baseIsStandIn ? ' (stand-in)' : ''}: ${mb(e.multiStage.baseBytes)}`,
@@ -125,7 +171,7 @@ export function reportMarkdown(r: AllResults): string {
       e.reductionPercent !== undefined ? `${e.reductionPercent}% (added: ${e.addedReductionPercent}%)` : '—',
       e.decisionRecord ? `${e.decisionRecord.multiStageMB} MB vs ${e.decisionRecord.singleStageMB} MB: ~${e.decisionRecord.reductionPercent}%` : '—',
     ]);
-    out.push(table(['image', 'base', 'added over the base', 'total', 'single-stage variant: total (added)', 'multi-stage smaller by', 'decision record (official bases)'], rows), '');
+    out.push(table(['image', 'base', 'added over the base', 'total', 'single-stage variant: total (added)', 'multi-stage smaller by', 'expected (official bases)'], rows), '');
     for (const [name, e] of Object.entries(is.images)) {
       out.push(`Layers ${name} adds: ${e.multiStage.addedLayers.map((l) => `${mb(l.bytes)} \`${l.createdBy.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 70)}\``).join('; ') || 'none'}.`, '');
     }
@@ -172,5 +218,29 @@ export function reportMarkdown(r: AllResults): string {
       '',
     );
   }
+  const ar = r['api-reads'];
+  if (ar) {
+    out.push('### 7. The ledger API\'s reads', machineLine(ar), '');
+    const [first] = ar.results;
+    const label = (db: string) => (db === 'sqlite' ? 'SQLite' : db === 'postgres' ? 'PostgreSQL' : db);
+    const head = ['request', ...ar.results.flatMap((x) => [`${label(x.database)} p50 / p99`, `${label(x.database)} req/s`])];
+    const rows = (first?.endpoints ?? []).map((e, i) => [
+      e.name.replace(/^(\w+ [^\s,]+)/, '`$1`'),
+      ...ar.results.flatMap((x) => {
+        const m = x.endpoints[i];
+        return m ? [`${m.p50Ms.toFixed(1)} / ${m.p99Ms.toFixed(1)} ms`, String(Math.round(m.perSecond))] : ['', ''];
+      }),
+    ]);
+    out.push(
+      `${count(first?.builds)} builds of ${count(first?.images)} images, ${first?.clients} concurrent clients, pages of ${first?.limit}.`,
+      '',
+      table(head, rows),
+      '',
+      `The target, p99 under ${first?.targetP99Ms} ms for the image pages: ${ar.results.map((x) => `${x.meetsTarget ? 'met' : 'missed'} on ${label(x.database)}`).join(', ')}.`,
+      '',
+    );
+  }
+  const cs = r['cache-server'];
+  if (cs) out.push('### 8. The remote cache server', machineLine(cs), '', cacheServerMarkdown(cs), '');
   return out.join('\n');
 }

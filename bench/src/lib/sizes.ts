@@ -24,7 +24,7 @@ export function addedLayers(imageHistory: string, baseHistory: string): Layer[] 
   return image.slice(0, image.length - base.length).filter((r) => r.bytes > 0);
 }
 
-/** Figures of the image decision record (docs/adr, ADR 0004), sizes in MB with the official bases. */
+/** The sizes multi-stage images were chosen on (ADR 0001), in MB with the official bases: single-stage, multi-stage, and the saving. */
 export const DECISION_RECORD = {
   web: { singleStageMB: 500, multiStageMB: 150, reductionPercent: 70 },
   api: { singleStageMB: 800, multiStageMB: 50, reductionPercent: 94 },
