@@ -29,6 +29,7 @@ import { goAvailable } from '@slipway/testing/src/go-available';
 import { buildGoService, startGoService, type GoService } from '@slipway/testing/src/go-service';
 import { cachedProjects, ranProjects } from '@slipway/testing/src/nx-runner';
 import { copyWorkspace, workspaceRoot, type WorkspaceCopy } from '@slipway/testing/src/workspace-copy';
+import { actionsCache, savedEntries } from './rehearsal/actions-cache';
 import type { ProxyLogEntry } from './rehearsal/auth-proxy';
 import {
   checkout,
@@ -115,6 +116,9 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
   const started = Date.now();
   const timings: string[] = [];
   const removers: (() => void)[] = [];
+  // GitHub's cache (actions/cache/restore and save), one for the whole rehearsal, scoped by branch.
+  const actionsCacheDir = mkdtempSync(join(tmpdir(), 'slipway-rehearsal-actions-cache-'));
+  removers.push(() => rmSync(actionsCacheDir, { recursive: true, force: true }));
   const releaseImage = () => `${release.host}/${NAMESPACE}/slipway-api`;
   const previewImage = () => `${preview.host}/${PREVIEW_NAMESPACE}/slipway-api`;
   const releaseState = () => registryState(release.backend, NAMESPACE);
@@ -149,7 +153,7 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     }
     const artifacts = mkdtempSync(join(tmpdir(), 'slipway-rehearsal-artifacts-'));
     removers.push(() => rmSync(artifacts, { recursive: true, force: true }));
-    const actions = standIns({ shas: { NX_BASE: base, NX_HEAD: event.sha }, artifacts });
+    const actions = { ...standIns({ shas: { NX_BASE: base, NX_HEAD: event.sha }, artifacts }), ...actionsCache(actionsCacheDir, event.branch) };
     const results: JobResults = {};
     const job = (id: string, cwd: string, matrix?: Record<string, string>) => runJob(wf, id, { event, settings, cwd, needs: results, matrix, standIns: actions });
 
@@ -294,6 +298,13 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     expect(await releaseDigest('main')).toBe(builtDigest);
     // Main wrote its BuildKit layers, for pull requests and later main runs on any runner.
     expect(await releaseDigest('buildcache')).toMatch(/^sha256:/);
+    // And its plan job saved the graph: the project graph, the file map and the plugins'
+    // caches, never Nx's task database.
+    const graph = savedEntries(actionsCacheDir).find((e) => e.key.endsWith(firstSha));
+    expect(graph?.branch).toBe('main');
+    expect(graph?.files).toEqual(expect.arrayContaining(['project-graph.json', 'file-map.json']));
+    expect(graph?.files.some((f) => f.endsWith('.hash'))).toBe(true);
+    expect(graph?.files.filter((f) => /\.(db|lock)$/.test(f))).toEqual([]);
     // Only main's user spoke to the release registry; nobody to the preview one.
     expect(users(first.requests.release)).toEqual(['main']);
     expect(first.requests.preview).toEqual([]);
@@ -504,6 +515,9 @@ describe.skipIf(!dockerAvailable() || !goAvailable('the CI rehearsal'))('CI rehe
     expect(prOut).not.toMatch(/exporting cache to registry/);
     expect(await releaseDigest('buildcache')).toBe(layerCacheBefore);
     expect(await previewDigest('buildcache')).toMatch(/^missing/);
+    // Its jobs restored main's graph and saved none of their own.
+    expect(pr.jobs['api']?.log).toContain('actions/cache/restore@27d5ce7f107fe9357f9df03efb73ab90386fccae: ran');
+    expect(savedEntries(actionsCacheDir).map((e) => e.branch)).not.toContain('feature/api-change');
     const hash = prRecord?.nxHash ?? '';
     // The pull request's entry was in its job's local cache, gone with its RUNNER_TEMP; none
     // in the per-user cache all checkouts would share, none in the remote cache (read-only).

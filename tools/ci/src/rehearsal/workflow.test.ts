@@ -133,13 +133,14 @@ describe('the CI workflow', () => {
   it('pins every action to a commit, with the release tag beside it, and one release per action (the setup action too)', () => {
     const uses = allSteps.map((s) => s.uses).filter((u): u is string => !!u);
     expect(uses.length).toBeGreaterThan(5);
-    for (const u of uses) expect(u).toMatch(/^([\w.-]+\/[\w.-]+@[0-9a-f]{40}|\.\/\.github\/actions\/[\w-]+)$/);
+    // An action in a repository's subfolder (actions/cache/restore) is pinned by its repository's commit.
+    for (const u of uses) expect(u).toMatch(/^([\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40}|\.\/\.github\/actions\/[\w-]+)$/);
     // The tag lives in a YAML comment, which the parsed workflow drops: read the lines.
     const lines = `${workflowText}\n${actionText}`.split('\n').filter((l) => /^\s*(- )?uses:/.test(l) && !l.includes('uses: ./'));
     expect(lines).toHaveLength(uses.filter((u) => !u.startsWith('./')).length);
     const pins = new Map<string, string>();
     for (const line of lines) {
-      const m = /uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/.exec(line);
+      const m = /uses: ([\w.-]+\/[\w.-]+)(?:\/[\w.-]+)*@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/.exec(line);
       expect(m, line).not.toBeNull();
       const [, action, commit, tag] = m!;
       expect(pins.get(action!) ?? `${commit} ${tag}`, `${action} pinned twice differently`).toBe(`${commit} ${tag}`);
