@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -40,13 +40,31 @@ export const benchRef = (): string => ref;
  * linked like the image tests do: no `npm ci` per clone.
  */
 export function cloneHead(prefix = 'slipway-bench-'): Clone {
+  const clone = cloneOf(repoRoot, prefix);
+  if (ref !== 'HEAD') execFileSync('git', ['checkout', '-q', '--detach', ref], { cwd: clone.root, stdio: 'ignore' });
+  return clone;
+}
+
+/**
+ * `git clone` of another repository's HEAD (e.g. a benchmark clone with generated projects
+ * committed: what a fresh runner checks out of that workspace), with the checkout's node_modules linked.
+ */
+export function cloneOf(source: string, prefix = 'slipway-bench-'): Clone {
   const root = mkdtempSync(join(tmpdir(), prefix));
-  execFileSync('git', ['clone', '-q', '--no-hardlinks', repoRoot, root], { stdio: 'ignore' });
-  if (ref !== 'HEAD') execFileSync('git', ['checkout', '-q', '--detach', ref], { cwd: root, stdio: 'ignore' });
+  execFileSync('git', ['clone', '-q', '--no-hardlinks', source, root], { stdio: 'ignore' });
   for (const dir of nodeModulesDirs()) {
-    if (existsSync(join(root, dir, '..'))) symlinkSync(join(repoRoot, dir), join(root, dir), 'dir');
+    // A clone's commits hold its node_modules links (`node_modules/` ignores directories only): a clone of it has them.
+    if (existsSync(join(root, dir, '..')) && !isLink(join(root, dir))) symlinkSync(join(repoRoot, dir), join(root, dir), 'dir');
   }
   return openClone(root);
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** node_modules of the repository and of its workspace packages (npm nests a package there when versions differ). */
