@@ -1,7 +1,8 @@
 // Slipway's benchmarks: how much time and how many bytes the affected graph, the caches
 // and the multi-stage images save, measured side by side on this machine.
 //
-//   npm run bench -- <name…|all> [--runs N] [--ref COMMIT]    names: no-change fresh-runner small-changes image-sizes scale dev-loop api-reads cache-server
+//   npm run bench -- <name…|all> [--runs N] [--ref COMMIT]    names: no-change fresh-runner fresh-runner-change plain-pipeline small-changes image-sizes scale dev-loop api-reads cache-server
+//   npm run bench -- no-change [--sizes 3,20,50]   the workspace sizes (image projects) to measure
 //   npm run bench -- cache-server [--baseline COMMIT] [--quick]   --quick: a smoke run, its result in the temp dir
 //   npm run bench -- chart                      renders bench/charts/*.svg from bench/results/*.json
 //   npm run bench -- report                     prints the results as the Markdown tables of bench/README.md
@@ -14,25 +15,27 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { apiReads } from './api-reads';
 import { cacheServer } from './cache-server';
-import type { Benchmark } from './lib/bench';
+import { parseSizes, type Benchmark } from './lib/bench';
 import { progress, setLogFile } from './lib/run';
 import { writeResult } from './lib/results';
 import { setBenchRef } from './lib/workspace';
 import { devLoop } from './dev-loop';
 import { freshRunner } from './fresh-runner';
+import { freshRunnerChange } from './fresh-runner-change';
 import { imageSizes } from './image-sizes';
 import { noChange } from './no-change';
+import { plainPipeline } from './plain-pipeline';
 import { readRaw, renderCharts } from './render-charts';
 import { reportMarkdown, type AllResults } from './lib/report';
 import { scale } from './scale';
 import { smallChanges } from './small-changes';
 
-const benchmarks: Benchmark[] = [noChange, freshRunner, smallChanges, imageSizes, scale, devLoop, apiReads, cacheServer];
+const benchmarks: Benchmark[] = [noChange, freshRunner, freshRunnerChange, plainPipeline, smallChanges, imageSizes, scale, devLoop, apiReads, cacheServer];
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { runs: { type: 'string' }, ref: { type: 'string' }, quick: { type: 'boolean' }, baseline: { type: 'string' } },
+    options: { runs: { type: 'string' }, ref: { type: 'string' }, quick: { type: 'boolean' }, baseline: { type: 'string' }, sizes: { type: 'string' } },
   });
   const names = positionals.length ? positionals : ['all'];
   if (names.includes('report')) {
@@ -47,6 +50,12 @@ async function main(): Promise<void> {
   const runs = values.runs === undefined ? undefined : Number(values.runs);
   if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) usage(`--runs must be a positive whole number, not "${values.runs}"`);
   if (values.ref) setBenchRef(values.ref);
+  let sizes: number[] | undefined;
+  try {
+    sizes = values.sizes === undefined ? undefined : parseSizes(values.sizes);
+  } catch (e) {
+    usage((e as Error).message);
+  }
   const logDir = join(tmpdir(), 'slipway-bench-logs');
   // A quick run is a smoke test: its numbers stay out of bench/results.
   const outDir = values.quick ? join(tmpdir(), 'slipway-bench-quick') : undefined;
@@ -61,14 +70,14 @@ async function main(): Promise<void> {
       const file = writeResult(b.name, { ...(partial as Parameters<typeof writeResult>[1]), title: b.title, startedAt }, outDir);
       progress(`${b.name}: results so far in ${file}`);
     };
-    const result = await b.run({ runs: runsOf, checkpoint, quick: values.quick, baseline: values.baseline });
+    const result = await b.run({ runs: runsOf, checkpoint, quick: values.quick, baseline: values.baseline, sizes });
     const file = writeResult(b.name, { ...(result as Parameters<typeof writeResult>[1]), title: b.title, startedAt }, outDir);
     progress(`${b.name}: done in ${Math.round((Date.now() - startedAt) / 1000)} s; wrote ${file}`);
   }
 }
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench -- <${benchmarks.map((b) => b.name).join('|')}|all|chart|report> [--runs N] [--ref COMMIT] [--quick] [--baseline COMMIT]`);
+  console.error(`bench: ${message}\nusage: npm run bench -- <${benchmarks.map((b) => b.name).join('|')}|all|chart|report> [--runs N] [--ref COMMIT] [--quick] [--baseline COMMIT] [--sizes 3,20,50]`);
   process.exit(2);
 }
 

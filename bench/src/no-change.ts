@@ -1,73 +1,172 @@
-// Nothing changed: on a commit that touches no image input, `nx affected -t docker-build`
-// (and `nx run-many -t docker-build`) against `docker buildx build` of every image with
-// BuildKit's cache warm.
-import { images, plainBuild, removeBenchImages, requireBuilder, dockerVersions } from './lib/docker';
+// Nothing changed, at 3, 20 and 50 image projects (the repository, then the scale generator's
+// workspaces): on a commit that touches no image input, `nx affected -t docker-build` (and
+// `nx run-many -t docker-build`) with a warm graph and a warm Nx cache, and the same
+// `nx affected` in a fresh clone (cold graph, empty local cache, remote cache warm), against a
+// BuildKit-warm `docker buildx build` of the same images with docker-build's flags.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Benchmark } from './lib/bench';
+import { startCacheServer } from './lib/cache-server';
+import { dockerVersions, images, plainBuild, removeBenchImages, requireBuilder } from './lib/docker';
 import { machine } from './lib/results';
-import { nx, progress, ran, taskRuns } from './lib/run';
-import { pairedSpeedup, summarize } from './lib/stats';
-import { cloneHead } from './lib/workspace';
+import { nx, nxRecord, progress, ran, taskRuns, type CommandRecord } from './lib/run';
+import { scaleWorkspace } from './lib/scale-workspace';
+import { pairedSpeedup, summarize, type Summary } from './lib/stats';
+import { cloneHead, cloneOf } from './lib/workspace';
 
 /** A file in no image: a test of web (tests are kept out of the image hash and the build context). */
 const CHANGED = 'apps/web/src/app/app.test.tsx';
 
+/** Image projects per workspace: 3 is the repository itself (web, api, cache). */
+export const NO_CHANGE_SIZES = [3, 20, 50] as const;
+
+const WRITE = 'bench-write-token';
+const READ = 'bench-read-token';
+const cacheEnv = (url: string, token: string) => ({ NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token });
+
+const AFFECTED = ['affected', '-t', 'docker-build', '--base=HEAD~1', '--head=HEAD', '--outputStyle=stream'];
+const RUN_MANY = ['run-many', '-t', 'docker-build', '--outputStyle=stream'];
+
+/** One workspace size: every sample, summary and paired ratio. */
+export interface NoChangePoint {
+  imageProjects: number;
+  /** What the scale generator added (nothing at 3). */
+  generated: { goServices: number; webApps: number; goLibs: number };
+  images: string[];
+  affectedTasks: string[];
+  freshCloneTasks: string[];
+  samplesMs: { nxAffected: number[]; nxRunMany: number[]; freshCloneAffected: number[]; gitClone: number[]; buildxAllImages: number[]; buildxPerImage: Record<string, number[]> };
+  summaryMs: { nxAffected: Summary; nxRunMany: Summary; freshCloneAffected: Summary; gitClone: Summary; buildxAllImages: Summary; buildxPerImage: Record<string, Summary> };
+  ratios: { buildxOverNxAffected: Summary; buildxOverNxRunMany: Summary; buildxOverFreshClone: Summary };
+  commands: { nxAffected: CommandRecord; nxRunMany: CommandRecord; freshCloneAffected: CommandRecord; buildx: Record<string, string> };
+}
+
 export const noChange: Benchmark = {
   name: 'no-change',
-  title: 'Nothing changed: nx affected -t docker-build vs docker buildx build (warm BuildKit)',
-  defaultRuns: 5,
-  run: async ({ runs }) => {
+  title: 'Nothing changed: nx affected -t docker-build vs docker buildx build (warm BuildKit), at 3, 20 and 50 image projects',
+  defaultRuns: 3,
+  run: async ({ runs, sizes, checkpoint }) => {
     requireBuilder();
     const m = machine(dockerVersions());
-    const clone = cloneHead('slipway-bench-no-change-');
-    const projects = [...images(clone.root).keys()].sort();
-    try {
-      progress(`no-change: clone ${clone.root}; images ${projects.join(', ')}; filling the Nx cache and BuildKit's`);
-      nx(clone.root, ['run-many', '-t', 'docker-build', '--outputStyle=stream'], { label: 'prep: nx run-many -t docker-build' });
-      const affected: number[] = [];
-      const runMany: number[] = [];
-      const plain: number[] = [];
-      const plainPerImage: Record<string, number[]> = Object.fromEntries(projects.map((p) => [p, []]));
-      let affectedProjects: string[] = [];
-      for (let i = 0; i < runs; i++) {
-        // A new commit each run, so neither side can reuse the previous run's answer for this commit.
-        clone.append(CHANGED, `\n// bench: no-change run ${i + 1}\n`);
-        clone.commit(`bench: touch a web test (${i + 1})`);
-        const a = nx(clone.root, ['affected', '-t', 'docker-build', '--base=HEAD~1', '--head=HEAD', '--outputStyle=stream'], {
-          label: `run ${i + 1}/${runs}: nx affected -t docker-build`,
-        });
-        if (ran(a.output).length) throw new Error(`nx affected rebuilt ${ran(a.output).join(', ')} on a commit that touches no image input`);
-        affectedProjects = taskRuns(a.output, 'docker-build').map((t) => `${t.project} [${t.cache}]`);
-        affected.push(a.ms);
-        const r = nx(clone.root, ['run-many', '-t', 'docker-build', '--outputStyle=stream'], { label: `run ${i + 1}/${runs}: nx run-many -t docker-build` });
-        if (ran(r.output).length) throw new Error(`nx run-many rebuilt ${ran(r.output).join(', ')} on a commit that touches no image input`);
-        runMany.push(r.ms);
-        let total = 0;
-        for (const p of projects) {
-          const b = plainBuild(clone, p);
-          plainPerImage[p]?.push(b.ms);
-          total += b.ms;
-        }
-        plain.push(total);
-      }
-      const s = { affected: summarize(affected), runMany: summarize(runMany), plain: summarize(plain) };
+    const wanted = sizes ?? [...NO_CHANGE_SIZES];
+    const points: NoChangePoint[] = [];
+    const result = () => {
+      // The top level is the 3-project point (or the first measured), as before sizes were added.
+      const base = points.find((p) => p.imageProjects === 3) ?? points[0];
       return {
         machine: m,
         runs,
+        sizes: wanted,
         change: CHANGED,
-        images: projects,
-        affectedTasks: affectedProjects,
-        samplesMs: { nxAffected: affected, nxRunMany: runMany, buildxAllImages: plain, buildxPerImage: plainPerImage },
-        summaryMs: {
-          nxAffected: s.affected,
-          nxRunMany: s.runMany,
-          buildxAllImages: s.plain,
-          buildxPerImage: Object.fromEntries(Object.entries(plainPerImage).map(([k, v]) => [k, summarize(v)])),
-        },
-        ratios: { buildxOverNxAffected: pairedSpeedup(plain, affected), buildxOverNxRunMany: pairedSpeedup(plain, runMany) },
+        ...(base ? { images: base.images, affectedTasks: base.affectedTasks, samplesMs: base.samplesMs, summaryMs: base.summaryMs, ratios: base.ratios } : {}),
+        points,
+        targets: { warmGraphSeconds: '≤ 1.2', freshCloneSeconds: '≤ 3', buildxOverNxAffected: { 3: '≥ 3', 50: '≥ 20' } },
       };
-    } finally {
-      removeBenchImages(projects);
-      clone.remove();
+    };
+    for (const size of wanted) {
+      points.push(await measureSize(size, runs));
+      checkpoint(result());
     }
+    return result();
   },
 };
+
+async function measureSize(size: number, runs: number): Promise<NoChangePoint> {
+  const clone = cloneHead(`slipway-bench-no-change-${size}-`);
+  const ws = scaleWorkspace(size, clone.read('apps/web/Dockerfile'));
+  // At 3 the repository as it is; above, the scale generator's Go services and web apps.
+  if (size > 3) {
+    for (const [file, text] of Object.entries(ws.files)) {
+      mkdirSync(dirname(join(clone.root, file)), { recursive: true });
+      writeFileSync(join(clone.root, file), text);
+    }
+    clone.commit(`bench: ${size} image projects`);
+  }
+  const projects = [...images(clone.root).keys()].sort();
+  if (projects.length !== size) throw new Error(`the ${size}-project workspace has ${projects.length} image projects: ${projects.join(', ')}`);
+  const server = await startCacheServer(join(clone.root, 'go'), { read: READ, write: WRITE });
+  try {
+    progress(`no-change ${size}: clone ${clone.root}; filling the Nx cache (local and remote, ${server.url}) and BuildKit's`);
+    nx(clone.root, RUN_MANY, { env: cacheEnv(server.url, WRITE), label: `${size}: prep: nx run-many -t docker-build` });
+    const s = {
+      nxAffected: [] as number[],
+      nxRunMany: [] as number[],
+      freshCloneAffected: [] as number[],
+      gitClone: [] as number[],
+      buildxAllImages: [] as number[],
+      buildxPerImage: Object.fromEntries(projects.map((p) => [p, [] as number[]])),
+    };
+    let affectedTasks: string[] = [];
+    let freshCloneTasks: string[] = [];
+    const buildx: Record<string, string> = {};
+    let freshCommand: CommandRecord | undefined;
+    for (let i = 0; i < runs; i++) {
+      // A new commit each run, so neither side can reuse the previous run's answer for this commit.
+      clone.append(CHANGED, `\n// bench: no-change run ${i + 1}\n`);
+      clone.commit(`bench: touch a web test (${i + 1})`);
+      const a = nx(clone.root, AFFECTED, { label: `${size}: run ${i + 1}/${runs}: nx affected -t docker-build` });
+      if (ran(a.output).length) throw new Error(`nx affected rebuilt ${ran(a.output).join(', ')} on a commit that touches no image input`);
+      affectedTasks = taskRuns(a.output, 'docker-build').map((t) => `${t.project} [${t.cache}]`);
+      s.nxAffected.push(a.ms);
+      const r = nx(clone.root, RUN_MANY, { label: `${size}: run ${i + 1}/${runs}: nx run-many -t docker-build` });
+      if (ran(r.output).length) throw new Error(`nx run-many rebuilt ${ran(r.output).join(', ')} on a commit that touches no image input`);
+      s.nxRunMany.push(r.ms);
+
+      // A fresh runner: a new clone of this commit, cold graph and empty local cache, the remote cache warm.
+      const t0 = performance.now();
+      const fresh = cloneOf(clone.root, `slipway-bench-no-change-${size}-fresh-`);
+      s.gitClone.push(performance.now() - t0);
+      try {
+        freshCommand ??= nxRecord(fresh.root, AFFECTED, cacheEnv(server.url, READ));
+        const f = nx(fresh.root, AFFECTED, { env: cacheEnv(server.url, READ), label: `${size}: run ${i + 1}/${runs}: fresh clone, nx affected -t docker-build (remote cache)` });
+        const tasks = taskRuns(f.output, 'docker-build');
+        if (ran(f.output).length || tasks.some((t) => t.cache !== 'remote cache')) throw new Error(`a fresh clone did not get every docker-build from the remote cache: ${JSON.stringify(tasks)}`);
+        freshCloneTasks = tasks.map((t) => `${t.project} [${t.cache}]`);
+        s.freshCloneAffected.push(f.ms);
+      } finally {
+        fresh.remove();
+      }
+
+      let total = 0;
+      for (const p of projects) {
+        const b = plainBuild(clone, p);
+        buildx[p] ??= b.command;
+        s.buildxPerImage[p]?.push(b.ms);
+        total += b.ms;
+      }
+      s.buildxAllImages.push(total);
+      progress(`${size}: run ${i + 1}/${runs}: docker buildx build of ${size} images, BuildKit warm: ${(total / 1000).toFixed(1)} s`);
+    }
+    return {
+      imageProjects: size,
+      generated: size > 3 ? { goServices: ws.goServices.length, webApps: ws.webApps.length, goLibs: ws.goLibs.length } : { goServices: 0, webApps: 0, goLibs: 0 },
+      images: projects,
+      affectedTasks,
+      freshCloneTasks,
+      samplesMs: s,
+      summaryMs: {
+        nxAffected: summarize(s.nxAffected),
+        nxRunMany: summarize(s.nxRunMany),
+        freshCloneAffected: summarize(s.freshCloneAffected),
+        gitClone: summarize(s.gitClone),
+        buildxAllImages: summarize(s.buildxAllImages),
+        buildxPerImage: Object.fromEntries(Object.entries(s.buildxPerImage).map(([k, v]) => [k, summarize(v)])),
+      },
+      ratios: {
+        buildxOverNxAffected: pairedSpeedup(s.buildxAllImages, s.nxAffected),
+        buildxOverNxRunMany: pairedSpeedup(s.buildxAllImages, s.nxRunMany),
+        buildxOverFreshClone: pairedSpeedup(s.buildxAllImages, s.freshCloneAffected),
+      },
+      commands: {
+        nxAffected: nxRecord(clone.root, AFFECTED),
+        nxRunMany: nxRecord(clone.root, RUN_MANY),
+        freshCloneAffected: freshCommand ?? nxRecord(clone.root, AFFECTED, cacheEnv(server.url, READ)),
+        buildx,
+      },
+    };
+  } finally {
+    await server.stop();
+    removeBenchImages(projects);
+    clone.remove();
+  }
+}

@@ -8,6 +8,8 @@ export interface BenchOptions {
   quick?: boolean;
   /** `--baseline COMMIT`: also measure that commit (benchmarks that support it). */
   baseline?: string;
+  /** `--sizes 3,20,50`: the workspace sizes to measure (benchmarks that support it). */
+  sizes?: number[];
 }
 
 /** One benchmark: a name (also its results file), a default run count, and the measurement. */
@@ -16,4 +18,16 @@ export interface Benchmark {
   title: string;
   defaultRuns: number;
   run: (opts: BenchOptions) => Promise<Record<string, unknown>>;
+}
+
+/** `--sizes 3,20,50` → [3, 20, 50]: whole numbers of at least 3 (the repository's own image projects), each once. */
+export function parseSizes(text: string): number[] {
+  const sizes = text.split(',').map((x) => x.trim());
+  const out: number[] = [];
+  for (const x of sizes) {
+    const n = Number(x);
+    if (!/^\d+$/.test(x) || n < 3) throw new Error(`--sizes takes whole numbers of at least 3 (the repository has 3 image projects), separated by commas: not "${text}"`);
+    if (!out.includes(n)) out.push(n);
+  }
+  return out;
 }

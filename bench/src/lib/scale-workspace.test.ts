@@ -41,8 +41,10 @@ describe('scaleWorkspace', () => {
     const ws = scaleWorkspace(10, dockerfile);
     const [app] = ws.webApps;
     expect(ws.files[`apps/${app}/Dockerfile`]).toBe(dockerfile);
-    const pkg = JSON.parse(ws.files[`apps/${app}/package.json`] ?? '{}') as { name: string; nx: { name: string; tags: string[] } };
+    const pkg = JSON.parse(ws.files[`apps/${app}/package.json`] ?? '{}') as { name: string; scripts: { build?: string }; nx: { name: string; tags: string[] } };
     expect(pkg.nx.name).toBe(app);
+    // docker-deps prunes the lockfile for the files of the build target: without one it fails.
+    expect(pkg.scripts.build).toBeTruthy();
     expect(pkg.nx.tags).toContain('type:app');
   });
 

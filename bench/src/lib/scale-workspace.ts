@@ -19,7 +19,8 @@ const pad = (i: number) => String(i).padStart(3, '0');
 
 /**
  * A workspace of `total` image projects: about one in five a web app (a copy of web's
- * Dockerfile, a package that depends on the API contract), the rest Go services. Every
+ * Dockerfile, so its image builds web's sources: a stand-in of web's size and build time; a package
+ * that depends on the API contract, with a build script), the rest Go services. Every
  * service imports two of the generated libraries, and every library the core one
  * (`genlib000`), so Go libraries are shared the way a real module shares them. The
  * repository's own web, api and cache count towards the total.
@@ -79,6 +80,9 @@ export function scaleWorkspace(total: number, webDockerfile: string): ScaleWorks
         version: '0.0.0',
         private: true,
         type: 'module',
+        // A build target: web:docker-deps-style pruning (`target: 'build'`) needs one to read the
+        // project's inputs. The image itself is a stand-in: the Dockerfile copied from web builds web.
+        scripts: { build: `echo ${name} is a stand-in: its image builds apps/web` },
         dependencies: { '@slipway/api-contract': '*' },
         nx: { name, tags: ['type:app', 'scope:web'] },
       },

@@ -1,0 +1,174 @@
+// The best plain pipeline, nothing changed: on an empty builder, `docker buildx build --push`
+// of every image with the registry layer cache (`--cache-from`, `--cache-to … mode=max`) warm
+// from the previous commit, against Slipway's fresh runner: a fresh clone whose
+// `nx run-many -t docker-publish` gets every docker-build from the remote Nx cache and only
+// adds this commit's tags to the images in the registry (`imagetools create`). Wall time,
+// and what each pushed: the blobs and manifests the registry's namespace gained.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { publishRecordPath, type PublishRecord } from '@slipway/images/src/publish/record';
+import type { Benchmark } from './lib/bench';
+import { startCacheServer } from './lib/cache-server';
+import { dockerVersions, images, plainBuild } from './lib/docker';
+import { emptyBuilder, requireEmptyBuilders } from './lib/empty-builder';
+import { HARNESS_REGISTRY, harnessRegistryStorage, namespaceOf, namespaceUsage, usageDelta, type UsageDelta } from './lib/registry-usage';
+import { machine } from './lib/results';
+import { nx, nxRecord, progress, ran, taskRuns, type CommandRecord } from './lib/run';
+import { pairedSpeedup, summarize } from './lib/stats';
+import { cloneHead, cloneOf, type Clone } from './lib/workspace';
+
+const WRITE = 'bench-write-token';
+const READ = 'bench-read-token';
+const cacheEnv = (url: string, token: string) => ({ NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token });
+const PUBLISH = ['run-many', '-t', 'docker-publish', '--outputStyle=stream'];
+
+/** The sides, measured in turn on each commit. */
+const SIDES = {
+  plainStamped:
+    "plain: new empty builder, docker buildx build --push of every image, --cache-from/--cache-to type=registry (mode=max), VERSION/REVISION of this commit (as docker-build passes them)",
+  plainSameArgs:
+    'plain: the same, with the build arguments of the commit that filled the cache (VERSION/REVISION not stamped per commit: every step can be a cache hit)',
+  slipway: 'Slipway: fresh clone, new empty builder, nx run-many -t docker-publish (every docker-build a remote Nx cache hit; docker-publish adds the tags)',
+} as const;
+type Side = keyof typeof SIDES;
+
+/** One side's pushes of every image on a new empty builder, and what the namespace gained. */
+async function plainRound(clone: Clone, projects: string[], registry: string, revision: string | undefined, label: string) {
+  const bk = await emptyBuilder('slipway-bench-plain');
+  try {
+    const storage = harnessRegistryStorage();
+    const before = namespaceUsage(storage, namespaceOf(registry));
+    const perImage: Record<string, number> = {};
+    const commands: Record<string, string> = {};
+    let ms = 0;
+    for (const p of projects) {
+      const b = plainBuild(clone, p, { builder: bk.builder, pushTo: registry, layerCache: 'readwrite', revision });
+      perImage[p] = b.ms;
+      commands[p] = b.command.replace(bk.builder, '<new empty builder>');
+      ms += b.ms;
+    }
+    progress(`${label}: ${(ms / 1000).toFixed(1)} s`);
+    return { ms, perImage, commands, pushed: usageDelta(before, namespaceUsage(storage, namespaceOf(registry))) };
+  } finally {
+    await bk.stop();
+  }
+}
+
+export const plainPipeline: Benchmark = {
+  name: 'plain-pipeline',
+  title: 'Nothing changed on a fresh runner: the best plain pipeline (buildx --push with the registry layer cache) vs remote cache hit plus retag',
+  defaultRuns: 3,
+  run: async ({ runs, checkpoint }) => {
+    const buildkit = requireEmptyBuilders();
+    const m = machine({ ...dockerVersions(), emptyBuilderBuildkit: buildkit });
+    const id = `${process.pid}-${Date.now().toString(36)}`;
+    const registries: Record<Side, string> = {
+      plainStamped: `${HARNESS_REGISTRY}/slipway-bench-plain-${id}`,
+      plainSameArgs: `${HARNESS_REGISTRY}/slipway-bench-plain-same-${id}`,
+      slipway: `${HARNESS_REGISTRY}/slipway-bench-pub-${id}`,
+    };
+    const clone = cloneHead('slipway-bench-plain-');
+    const filledAt = clone.git('rev-parse', 'HEAD');
+    const projects = [...images(clone.root).keys()].sort();
+    const server = await startCacheServer(join(clone.root, 'go'), { read: READ, write: WRITE });
+    const samplesMs: Record<Side, number[]> = { plainStamped: [], plainSameArgs: [], slipway: [] };
+    const perImageMs: Record<'plainStamped' | 'plainSameArgs', Record<string, number[]>> = { plainStamped: {}, plainSameArgs: {} };
+    const pushed: Record<Side, UsageDelta[]> = { plainStamped: [], plainSameArgs: [], slipway: [] };
+    const gitCloneMs: number[] = [];
+    const commands: { plainStamped: Record<string, string>; plainSameArgs: Record<string, string>; slipway?: CommandRecord } = { plainStamped: {}, plainSameArgs: {} };
+    let slipwayTasks: string[] = [];
+    const result = () => ({
+      machine: m,
+      runs: samplesMs.slipway.length,
+      runsPlanned: runs,
+      images: projects,
+      sides: SIDES,
+      registries,
+      filledAt: filledAt.slice(0, 7),
+      change: 'README.md (a doc: no image input)',
+      slipwayTasks,
+      samplesMs: { ...samplesMs, gitClone: gitCloneMs, plainPerImage: perImageMs },
+      summaryMs: Object.fromEntries(Object.entries(samplesMs).filter(([, v]) => v.length).map(([k, v]) => [k, summarize(v)])),
+      // Blobs (layers, configs, cache blobs) and manifests each run added to its side's namespace.
+      pushed,
+      ratios: samplesMs.slipway.length
+        ? { plainStampedOverSlipway: pairedSpeedup(samplesMs.plainStamped, samplesMs.slipway), plainSameArgsOverSlipway: pairedSpeedup(samplesMs.plainSameArgs, samplesMs.slipway) }
+        : undefined,
+      commands,
+      targets: { slipway: 'faster than the best plain pipeline, 0 bytes of layers pushed' },
+    });
+    try {
+      // The previous commit's pipelines: each side's registry filled on one empty builder.
+      const fill = await emptyBuilder('slipway-bench-plain-fill');
+      try {
+        progress(`plain-pipeline: clone ${clone.root}; filling ${Object.values(registries).join(', ')} and the remote cache ${server.url}`);
+        nx(clone.root, PUBLISH, {
+          env: { BUILDX_BUILDER: fill.builder, SLIPWAY_IMAGE_MODE: 'push', REGISTRY: registries.slipway, ...cacheEnv(server.url, WRITE) },
+          label: 'prep: nx run-many -t docker-publish (write token)',
+        });
+        // The web image copies the pruned lockfile that web:docker-deps wrote into the clone (dist/docker/web) in the step above.
+        for (const side of ['plainStamped', 'plainSameArgs'] as const) {
+          for (const p of projects) plainBuild(clone, p, { builder: fill.builder, pushTo: registries[side], layerCache: 'readwrite' });
+        }
+      } finally {
+        await fill.stop();
+      }
+      for (let i = 0; i < runs; i++) {
+        clone.append('README.md', `\nbench: plain-pipeline run ${i + 1}\n`);
+        const sha = clone.commit(`bench: a doc change (${i + 1})`).slice(0, 7);
+        const order: Side[] = i % 2 === 0 ? ['plainStamped', 'plainSameArgs', 'slipway'] : ['slipway', 'plainSameArgs', 'plainStamped'];
+        for (const side of order) {
+          const label = `run ${i + 1}/${runs} (${sha}): ${side}`;
+          if (side === 'slipway') {
+            const s = await slipwayRound(clone, projects, registries.slipway, server.url, label);
+            samplesMs.slipway.push(s.ms);
+            gitCloneMs.push(s.gitCloneMs);
+            pushed.slipway.push(s.pushed);
+            slipwayTasks = s.tasks;
+            commands.slipway ??= s.command;
+          } else {
+            const r = await plainRound(clone, projects, registries[side], side === 'plainSameArgs' ? filledAt : undefined, label);
+            samplesMs[side].push(r.ms);
+            pushed[side].push(r.pushed);
+            for (const [p, ms] of Object.entries(r.perImage)) (perImageMs[side][p] ??= []).push(ms);
+            if (!Object.keys(commands[side]).length) commands[side] = r.commands;
+          }
+        }
+        checkpoint(result());
+      }
+      return result();
+    } finally {
+      await server.stop();
+      clone.remove();
+    }
+  },
+};
+
+/** A fresh runner: a new clone and a new empty builder, `nx run-many -t docker-publish` with the remote cache (read-only token). */
+async function slipwayRound(clone: Clone, projects: string[], registry: string, cacheUrl: string, label: string) {
+  const bk = await emptyBuilder('slipway-bench-pub');
+  const t0 = performance.now();
+  const fresh = cloneOf(clone.root, 'slipway-bench-plain-fresh-');
+  const gitCloneMs = performance.now() - t0;
+  try {
+    const storage = harnessRegistryStorage();
+    const before = namespaceUsage(storage, namespaceOf(registry));
+    const env = { BUILDX_BUILDER: bk.builder, SLIPWAY_IMAGE_MODE: 'push', REGISTRY: registry, ...cacheEnv(cacheUrl, READ) };
+    const r = nx(fresh.root, PUBLISH, { env, label });
+    const tasks = taskRuns(r.output, 'docker-build');
+    if (ran(r.output).length || tasks.length !== projects.length || tasks.some((t) => t.cache !== 'remote cache')) {
+      throw new Error(`the fresh clone did not get every docker-build from the remote cache: ${JSON.stringify(tasks)}`);
+    }
+    for (const p of projects) {
+      const rec = JSON.parse(readFileSync(publishRecordPath(fresh.root, p), 'utf8')) as PublishRecord;
+      if (rec.outcome !== 'reused' || rec.rebuilt) throw new Error(`docker-publish of ${p} in the fresh clone: ${rec.outcome}${rec.rebuilt ? ', rebuilt' : ''} (${rec.reason}), not a reuse`);
+    }
+    const pushed = usageDelta(before, namespaceUsage(storage, namespaceOf(registry)));
+    const command = { ...nxRecord(fresh.root, PUBLISH, { ...env, BUILDX_BUILDER: '<new empty builder>' }) };
+    return { ms: r.ms, gitCloneMs, pushed, tasks: tasks.map((t) => `${t.project} [${t.cache}]`), command };
+  } finally {
+    fresh.remove();
+    await bk.stop();
+  }
+}
