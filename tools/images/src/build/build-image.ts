@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { imageBuildArgs } from './build-args';
 import { buildxArgs, PLATFORM } from './buildx-args';
 import { buildDestination, imageRepository, imageTags } from './mode';
 import { capture, stream } from '../lib/exec';
@@ -24,24 +25,6 @@ export interface ImageBuild {
   noCache?: boolean;
 }
 
-function buildArgsOf(pairs: string[], git: { sha: string; short: string }): Record<string, string> {
-  const buildArgs: Record<string, string> = {
-    VERSION: git.short === 'unknown' ? 'dev' : git.short,
-    REVISION: git.sha,
-    // A fixed epoch, not the commit time: BuildKit hands SOURCE_DATE_EPOCH to every RUN,
-    // so a per-commit value would invalidate the dependency layers on every commit. With 0,
-    // the same inputs give the same digest on any machine.
-    SOURCE_DATE_EPOCH: '0',
-  };
-  if (process.env['IMAGE_SOURCE_URL']) buildArgs['SOURCE'] = process.env['IMAGE_SOURCE_URL'];
-  for (const pair of pairs) {
-    const i = pair.indexOf('=');
-    if (i < 1) throw new Error(`--build-arg "${pair}" is not KEY=VALUE`);
-    buildArgs[pair.slice(0, i)] = pair.slice(i + 1);
-  }
-  return buildArgs;
-}
-
 /**
  * Builds one project's image for linux/amd64 with BuildKit, into the engine or
  * the registry (SLIPWAY_IMAGE_MODE, REGISTRY; SLIPWAY_PREVIEW_REGISTRY instead
@@ -61,7 +44,7 @@ export async function buildImage(build: ImageBuild, workspaceRoot = process.cwd(
   const repository = imageRepository(project, dest);
   const tags = imageTags(git.short, nxHash, dest);
   if (tags.length === 0) tags.push('dev');
-  const buildArgs = buildArgsOf(build.buildArgPairs, git);
+  const buildArgs = imageBuildArgs(build.buildArgPairs, git.sha, process.env);
 
   const scratch = mkdtempSync(join(tmpdir(), 'docker-build-'));
   const metadataFile = join(scratch, 'buildx.json');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { imageBuildArgs } from '../build/build-args';
 import type { ImageMetadata } from '../build/metadata';
 import type { Builder } from '../lib/builder';
 import { capture } from '../lib/exec';
@@ -13,25 +14,6 @@ export interface BuildDescription {
   dockerfile: string;
   context: string;
   buildArgPairs: string[];
-}
-
-/**
- * The build arguments docker-build passes (build/build-image.ts): VERSION and
- * REVISION from the commit, SOURCE_DATE_EPOCH=0, SOURCE from IMAGE_SOURCE_URL,
- * then the target's own pairs.
- */
-export function buildArgsOf(pairs: string[], gitSha: string, env: NodeJS.ProcessEnv): Record<string, string> {
-  const args: Record<string, string> = {
-    VERSION: /^[0-9a-f]{40}$/.test(gitSha) ? gitSha.slice(0, 7) : 'dev',
-    REVISION: gitSha,
-    SOURCE_DATE_EPOCH: '0',
-  };
-  if (env['IMAGE_SOURCE_URL']) args['SOURCE'] = env['IMAGE_SOURCE_URL'];
-  for (const pair of pairs) {
-    const i = pair.indexOf('=');
-    if (i > 0) args[pair.slice(0, i)] = pair.slice(i + 1);
-  }
-  return args;
 }
 
 /** The source repository's URL: GitHub's, else IMAGE_SOURCE_URL, else the git remote `origin`. */
@@ -73,7 +55,7 @@ export function projectProvenance(
     dockerfile: build.dockerfile,
     dockerfileDigest: `sha256:${createHash('sha256').update(dockerfileBytes).digest('hex')}`,
     context: build.context,
-    buildArgs: buildArgsOf(build.buildArgPairs, meta.gitSha, env),
+    buildArgs: imageBuildArgs(build.buildArgPairs, meta.gitSha, env),
     builder,
     ci: ciRunOf(env),
     ...(durationMs !== undefined ? { durationMs } : {}),

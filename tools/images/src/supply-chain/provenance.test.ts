@@ -1,6 +1,6 @@
 import type { ImageMetadata } from '../build/metadata';
 import { ciRunOf, slsaProvenance, statement } from './provenance';
-import { buildArgsOf } from './evidence';
+import { imageBuildArgs } from '../build/build-args';
 
 const sha = '9c8b7a6'.padEnd(40, '1');
 const meta: ImageMetadata = {
@@ -34,7 +34,7 @@ describe('provenance', () => {
       dockerfile: 'go/Dockerfile.multi-stage',
       dockerfileDigest: `sha256:${'ef'.repeat(32)}`,
       context: 'go',
-      buildArgs: buildArgsOf(['SERVICE=api'], sha, { IMAGE_SOURCE_URL: 'https://github.com/acme/slipway' }),
+      buildArgs: imageBuildArgs(['SERVICE=api'], sha, { IMAGE_SOURCE_URL: 'https://github.com/acme/slipway' }),
       builder: { name: 'slipway', driver: 'remote', buildkit: ['v0.34.2'] },
       ci: ciRunOf(env),
       durationMs: 60_000,
