@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the affected table's rows are one list, read top to bottom as the table reads.
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 

@@ -1,3 +1,5 @@
+// Over 300 lines: starting a throwaway buildkitd takes its certificates, registry mirror settings,
+// buildx registration and teardown, which only make sense together.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

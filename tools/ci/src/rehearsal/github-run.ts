@@ -1,3 +1,5 @@
+// Over 300 lines: GitHub's side of a job (contexts, secrets, conditions, stand-ins for actions, the
+// runner's temp and Docker config) is one model, and splitting it would scatter the runner's rules.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';

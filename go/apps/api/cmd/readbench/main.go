@@ -6,7 +6,8 @@
 // percentiles and the throughput of each. It writes to PostgreSQL when
 // DATABASE_URL is set (in a schema of its own, dropped at the end),
 // otherwise to SQLite in a temporary directory. bench/src/api-reads.ts runs
-// it on both.
+// it on both. One file over 300 lines: a benchmark command reads best
+// whole, from its flags to its report.
 //
 //	readbench [-builds N] [-images N] [-clients N] [-duration D] [-limit N] [-json]
 package main
