@@ -59,7 +59,15 @@ const emptyBuilderLog = [
   '#5 sha256:1111 60.12MB / 60.12MB 2.3s done',
   '#5 extracting sha256:1111',
   '#6 DONE 0.2s',
+  '#5 ...',
+  '',
+  '#6 [internal] load build context',
+  '#6 DONE 0.2s',
+  '',
+  '#5 [modules 1/4] FROM docker.io/library/golang:1.25-alpine@sha256:aaaa',
   '#5 extracting sha256:1111 3.1s done',
+  '#5 sha256:3333 0.00B / 32.00B done',
+  '#5 extracting sha256:3333 done',
   '#5 DONE 5.6s',
   '',
   '#7 [modules 3/4] RUN go mod download && go mod verify',
@@ -89,8 +97,8 @@ describe('parseSteps', () => {
     const steps = parseSteps(emptyBuilderLog.join('\n'));
     const byId = new Map(steps.map((s) => [s.id, s]));
     expect(steps.map((s) => s.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 10, 11]);
-    expect(byId.get(5)).toMatchObject({ state: 'done', seconds: 5.6, resolves: [0.1], extracts: [3.1] });
-    expect(byId.get(5)?.downloads).toEqual([{ bytes: 60.12e6, seconds: 2.3 }]);
+    expect(byId.get(5)).toMatchObject({ name: '[modules 1/4] FROM docker.io/library/golang:1.25-alpine@sha256:aaaa', state: 'done', seconds: 5.6, resolves: [0.1], extracts: [3.1, 0] });
+    expect(byId.get(5)?.downloads).toEqual([{ bytes: 60.12e6, seconds: 2.3 }, { bytes: 32, seconds: 0 }]);
     expect(byId.get(2)).toMatchObject({ name: '[internal] load metadata for docker.io/library/golang:1.25-alpine', seconds: 1.2 });
     expect(byId.get(7)?.state).toBe('cached');
     expect(parseSteps('#3 [builder 2/2] RUN false\n#3 ERROR: process "/bin/sh -c false" did not complete')[0]?.state).toBe('error');
@@ -102,7 +110,7 @@ describe('timeBreakdown', () => {
   it('splits an empty builder build into resolving and pulling the base, the cache import, unpacking and the compile', () => {
     const b = timeBreakdown(emptyBuilderLog.join('\n'), /go build -ldflags/);
     expect(b.baseResolve).toBeCloseTo(0.8 + 1.2 + 0.1);
-    expect(b.basePull).toEqual({ seconds: 2.3, bytes: 60.12e6 });
+    expect(b.basePull).toEqual({ seconds: 2.3, bytes: 60.12e6 + 32 });
     expect(b.cacheImport).toBe(0.3);
     expect(b.cachePull).toEqual({ seconds: 1.5, bytes: 150.3e6 });
     expect(b.unpack).toBeCloseTo(7.1);
@@ -126,6 +134,7 @@ describe('parseSize', () => {
   it('reads BuildKit sizes and refuses what is not one', () => {
     expect(parseSize('3.12kB')).toBe(3120);
     expect(parseSize('0B')).toBe(0);
+    expect(parseSize('0.00B')).toBe(0);
     expect(parseSize('1.5GiB')).toBe(1.5 * 1024 ** 3);
     expect(() => parseSize('12 parsecs')).toThrow(/not a BuildKit size/);
   });

@@ -30,7 +30,7 @@ export interface BuildStep {
   resolves: number[];
 }
 
-const UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, KiB: 1024, MB: 1e6, MiB: 1024 ** 2, GB: 1e9, GiB: 1024 ** 3 };
+const UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, KiB: 1024, MB: 1e6, MiB: 1024 ** 2, GB: 1e9, GiB: 1024 ** 3, TB: 1e12 };
 
 /** `12.58MB` → bytes (BuildKit prints decimal units). */
 export function parseSize(text: string): number {
@@ -42,7 +42,9 @@ export function parseSize(text: string): number {
 
 /**
  * The vertices of a `--progress plain` log, in the order they first appear. Lines may carry
- * Nx's `project: ` prefix. A vertex's lines can be interleaved with other vertices' lines.
+ * Nx's `project: ` prefix. A vertex's lines can be interleaved with other vertices' lines
+ * (BuildKit's printer then writes `#N ...` and, on coming back, the vertex's name again). A
+ * status under 10 ms has no time (`extracting sha256:… done`).
  */
 export function parseSteps(log: string): BuildStep[] {
   const steps = new Map<number, BuildStep>();
@@ -65,12 +67,12 @@ export function parseSteps(log: string): BuildStep[] {
       step.state = 'cached';
     } else if (/^(ERROR|CANCELED)\b/.test(text)) {
       step.state = 'error';
-    } else if ((s = /^sha256:[0-9a-f]+ (\S+) \/ (\S+) ([\d.]+)s done$/.exec(text))) {
-      step.downloads.push({ bytes: parseSize(s[2] ?? ''), seconds: Number(s[3]) });
-    } else if ((s = /^extracting sha256:[0-9a-f]+ ([\d.]+)s done$/.exec(text))) {
-      step.extracts.push(Number(s[1]));
-    } else if ((s = /^resolve \S+ ([\d.]+)s done$/.exec(text))) {
-      step.resolves.push(Number(s[1]));
+    } else if ((s = /^sha256:[0-9a-f]+ (\S+) \/ (\S+)(?: ([\d.]+)s)? done$/.exec(text))) {
+      step.downloads.push({ bytes: parseSize(s[2] ?? ''), seconds: Number(s[3] ?? 0) });
+    } else if ((s = /^extracting sha256:[0-9a-f]+(?: ([\d.]+)s)? done$/.exec(text))) {
+      step.extracts.push(Number(s[1] ?? 0));
+    } else if ((s = /^resolve \S+(?: ([\d.]+)s)? done$/.exec(text))) {
+      step.resolves.push(Number(s[1] ?? 0));
     }
   }
   return [...steps.values()];
