@@ -272,6 +272,29 @@ export interface components {
          */
         DurationMs: number;
         /**
+         * @description The manifest digest of the image's SBOM attachment (the tag
+         *     `sha256-<hex>.sbom` beside the image), `sha256:` followed by 64
+         *     lowercase hex characters; null or absent when none was reported.
+         * @example sha256:9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c
+         */
+        SbomDigest: string | null;
+        /**
+         * Format: int64
+         * @description How many packages the image's SBOM lists (Go modules or npm packages,
+         *     not the base image's), from 0 to 1000000; null or absent when none
+         *     was reported.
+         * @example 87
+         */
+        SbomPackages: number | null;
+        /**
+         * @description Whether the image's digest carries a signature (the tag
+         *     `sha256-<hex>.sig`): for a reused image, one that verified. Null or
+         *     absent when it was not reported (builds recorded before the ledger
+         *     kept it).
+         * @example true
+         */
+        Signed: boolean | null;
+        /**
          * @description A build as CI submits it: everything but the server-assigned `id` and
          *     `recordedAt`. Unknown properties are rejected (400 `invalid_json`).
          */
@@ -289,10 +312,14 @@ export interface components {
             outcome: components["schemas"]["Outcome"];
             durationMs: components["schemas"]["DurationMs"];
             ciRunId?: components["schemas"]["CiRunId"];
+            sbomDigest?: components["schemas"]["SbomDigest"];
+            sbomPackages?: components["schemas"]["SbomPackages"];
+            signed?: components["schemas"]["Signed"];
         };
         /**
          * @description A recorded build: the submitted `NewBuild` plus `id` and `recordedAt`.
-         *     `ciRunId` and `budgetBytes` are left out when they were not given.
+         *     `ciRunId`, `budgetBytes`, `sbomDigest`, `sbomPackages` and `signed`
+         *     are left out when they were not given.
          * @example {
          *       "id": 42,
          *       "project": "api",
@@ -310,6 +337,9 @@ export interface components {
          *       "outcome": "built",
          *       "durationMs": 81234,
          *       "ciRunId": "9876543210",
+         *       "sbomDigest": "sha256:9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c",
+         *       "sbomPackages": 87,
+         *       "signed": true,
          *       "recordedAt": "2025-06-01T12:00:00.123Z"
          *     }
          */
@@ -333,6 +363,9 @@ export interface components {
             outcome: components["schemas"]["Outcome"];
             durationMs: components["schemas"]["DurationMs"];
             ciRunId?: components["schemas"]["CiRunId"];
+            sbomDigest?: components["schemas"]["SbomDigest"];
+            sbomPackages?: components["schemas"]["SbomPackages"];
+            signed?: components["schemas"]["Signed"];
             /**
              * Format: date-time
              * @description When the server recorded the build (UTC, millisecond precision).

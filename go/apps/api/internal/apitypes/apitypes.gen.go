@@ -63,9 +63,10 @@ func (e ReadinessStatus) Valid() bool {
 type BudgetBytes = int64
 
 // Build A recorded build: the submitted `NewBuild` plus `id` and `recordedAt`.
-// `ciRunId` and `budgetBytes` are left out when they were not given.
+// `ciRunId`, `budgetBytes`, `sbomDigest`, `sbomPackages` and `signed`
+// are left out when they were not given.
 //
-// Example: {"budgetBytes":20000000,"ciRunId":"9876543210","digest":"sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f","durationMs":81234,"gitSha":"3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3","id":42,"image":"registry.example/ns/slipway-api","nxHash":"8412093740293847","outcome":"built","platform":"linux/amd64","project":"api","recordedAt":"2025-06-01T12:00:00.123Z","sizeBytes":12345678,"tags":["3f2c1ab","main"]}
+// Example: {"budgetBytes":20000000,"ciRunId":"9876543210","digest":"sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f","durationMs":81234,"gitSha":"3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3","id":42,"image":"registry.example/ns/slipway-api","nxHash":"8412093740293847","outcome":"built","platform":"linux/amd64","project":"api","recordedAt":"2025-06-01T12:00:00.123Z","sbomDigest":"sha256:9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c","sbomPackages":87,"signed":true,"sizeBytes":12345678,"tags":["3f2c1ab","main"]}
 type Build struct {
 	// Id Assigned by the server; grows with insertion order.
 	//
@@ -147,6 +148,28 @@ type Build struct {
 	//
 	// Example: 9876543210
 	CiRunId *CiRunId `json:"ciRunId,omitempty"`
+
+	// SbomDigest The manifest digest of the image's SBOM attachment (the tag
+	// `sha256-<hex>.sbom` beside the image), `sha256:` followed by 64
+	// lowercase hex characters; null or absent when none was reported.
+	//
+	// Example: sha256:9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c
+	SbomDigest *SbomDigest `json:"sbomDigest,omitempty"`
+
+	// SbomPackages How many packages the image's SBOM lists (Go modules or npm packages,
+	// not the base image's), from 0 to 1000000; null or absent when none
+	// was reported.
+	//
+	// Example: 87
+	SbomPackages *SbomPackages `json:"sbomPackages,omitempty"`
+
+	// Signed Whether the image's digest carries a signature (the tag
+	// `sha256-<hex>.sig`): for a reused image, one that verified. Null or
+	// absent when it was not reported (builds recorded before the ledger
+	// kept it).
+	//
+	// Example: true
+	Signed *Signed `json:"signed,omitempty"`
 
 	// RecordedAt When the server recorded the build (UTC, millisecond precision).
 	//
@@ -297,9 +320,10 @@ type ImageSummary struct {
 	Builds int64 `json:"builds"`
 
 	// Latest A recorded build: the submitted `NewBuild` plus `id` and `recordedAt`.
-	// `ciRunId` and `budgetBytes` are left out when they were not given.
+	// `ciRunId`, `budgetBytes`, `sbomDigest`, `sbomPackages` and `signed`
+	// are left out when they were not given.
 	//
-	// Example: {"budgetBytes":20000000,"ciRunId":"9876543210","digest":"sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f","durationMs":81234,"gitSha":"3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3","id":42,"image":"registry.example/ns/slipway-api","nxHash":"8412093740293847","outcome":"built","platform":"linux/amd64","project":"api","recordedAt":"2025-06-01T12:00:00.123Z","sizeBytes":12345678,"tags":["3f2c1ab","main"]}
+	// Example: {"budgetBytes":20000000,"ciRunId":"9876543210","digest":"sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f","durationMs":81234,"gitSha":"3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3","id":42,"image":"registry.example/ns/slipway-api","nxHash":"8412093740293847","outcome":"built","platform":"linux/amd64","project":"api","recordedAt":"2025-06-01T12:00:00.123Z","sbomDigest":"sha256:9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c","sbomPackages":87,"signed":true,"sizeBytes":12345678,"tags":["3f2c1ab","main"]}
 	Latest Build `json:"latest"`
 
 	// LastBuiltAt `recordedAt` of the newest build with outcome `built`; null when the image was never built.
@@ -394,6 +418,28 @@ type NewBuild struct {
 	//
 	// Example: 9876543210
 	CiRunId *CiRunId `json:"ciRunId,omitempty"`
+
+	// SbomDigest The manifest digest of the image's SBOM attachment (the tag
+	// `sha256-<hex>.sbom` beside the image), `sha256:` followed by 64
+	// lowercase hex characters; null or absent when none was reported.
+	//
+	// Example: sha256:9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c
+	SbomDigest *SbomDigest `json:"sbomDigest,omitempty"`
+
+	// SbomPackages How many packages the image's SBOM lists (Go modules or npm packages,
+	// not the base image's), from 0 to 1000000; null or absent when none
+	// was reported.
+	//
+	// Example: 87
+	SbomPackages *SbomPackages `json:"sbomPackages,omitempty"`
+
+	// Signed Whether the image's digest carries a signature (the tag
+	// `sha256-<hex>.sig`): for a reused image, one that verified. Null or
+	// absent when it was not reported (builds recorded before the ledger
+	// kept it).
+	//
+	// Example: true
+	Signed *Signed `json:"signed,omitempty"`
 }
 
 // NxHash The Nx task hash of the image's docker-build target, 1 to 128 letters and digits.
@@ -541,6 +587,28 @@ type RunSummary struct {
 	// Example: 83134
 	DurationMs int64 `json:"durationMs"`
 }
+
+// SbomDigest The manifest digest of the image's SBOM attachment (the tag
+// `sha256-<hex>.sbom` beside the image), `sha256:` followed by 64
+// lowercase hex characters; null or absent when none was reported.
+//
+// Example: sha256:9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c
+type SbomDigest = string
+
+// SbomPackages How many packages the image's SBOM lists (Go modules or npm packages,
+// not the base image's), from 0 to 1000000; null or absent when none
+// was reported.
+//
+// Example: 87
+type SbomPackages = int64
+
+// Signed Whether the image's digest carries a signature (the tag
+// `sha256-<hex>.sig`): for a reused image, one that verified. Null or
+// absent when it was not reported (builds recorded before the ledger
+// kept it).
+//
+// Example: true
+type Signed = bool
 
 // SizeBytes The image size in bytes, from 1 to 2^53-1 (9007199254740991, the
 // largest integer a JavaScript reader holds exactly).

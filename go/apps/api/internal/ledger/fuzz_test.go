@@ -15,21 +15,33 @@ import (
 
 // knownFields are the JSON names ValidationError may report.
 var knownFields = map[string]bool{"project": true, "image": true, "digest": true, "tags": true, "sizeBytes": true,
-	"budgetBytes": true, "platform": true, "gitSha": true, "nxHash": true, "outcome": true, "durationMs": true, "ciRunId": true}
+	"budgetBytes": true, "platform": true, "gitSha": true, "nxHash": true, "outcome": true, "durationMs": true, "ciRunId": true,
+	"sbomDigest": true, "sbomPackages": true}
 
 func FuzzValidate(f *testing.F) {
 	b := validBuild()
-	f.Add(b.Project, b.Image, b.Digest, "main", "v1", b.SizeBytes, int64(0), b.Platform, b.GitSHA, b.NxHash, string(b.Outcome), b.DurationMs, b.CIRunID)
+	f.Add(b.Project, b.Image, b.Digest, "main", "v1", b.SizeBytes, int64(0), b.Platform, b.GitSHA, b.NxHash, string(b.Outcome), b.DurationMs, b.CIRunID, "", int64(-1), false)
 	f.Add("@slipway/web", "localhost:5000/a__b/c", b.Digest, "_x", "_x", int64(MaxSizeBytes), int64(1), "linux/arm64/v8", "3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3",
-		"abc", "reused", int64(MaxDurationMs), "run\u202e42")
-	f.Add("", "", "", "", "", int64(-1), int64(-1), "", "", "", "", int64(-1), " ")
-	f.Add("a", "A/b:1", "sha256:"+strings.Repeat("A", 64), ".x", "x:y", int64(1<<53), int64(1<<62), "linux//x", "xyz", "a-b", "Built", int64(MaxDurationMs+1), "a\u200bb")
-	f.Add("api", "[::1]:5000/app", b.Digest, "t", "u", int64(1), int64(0), "windows/amd64", "abcdef0", "1", "built", int64(0), "\ufeff\xff")
-	f.Fuzz(func(t *testing.T, project, image, digest, tag1, tag2 string, size, budget int64, platform, gitSHA, nxHash, outcome string, duration int64, ciRunID string) {
+		"abc", "reused", int64(MaxDurationMs), "run\u202e42", "sha256:"+strings.Repeat("cd", 32), int64(0), true)
+	f.Add("", "", "", "", "", int64(-1), int64(-1), "", "", "", "", int64(-1), " ", "", int64(-2), false)
+	f.Add("a", "A/b:1", "sha256:"+strings.Repeat("A", 64), ".x", "x:y", int64(1<<53), int64(1<<62), "linux//x", "xyz", "a-b", "Built", int64(MaxDurationMs+1), "a\u200bb", "sha256-"+strings.Repeat("cd", 32)+".sbom", int64(MaxSBOMPackages+1), true)
+	f.Add("api", "[::1]:5000/app", b.Digest, "t", "u", int64(1), int64(0), "windows/amd64", "abcdef0", "1", "built", int64(0), "\ufeff\xff", "sha256:"+strings.Repeat("CD", 32), int64(MaxSBOMPackages), false)
+	f.Fuzz(func(t *testing.T, project, image, digest, tag1, tag2 string, size, budget int64, platform, gitSHA, nxHash, outcome string, duration int64, ciRunID, sbomDigest string, packages int64, signed bool) {
 		in := NewBuild{Project: project, Image: image, Digest: digest, Tags: []string{tag1, tag2}, SizeBytes: size,
 			Platform: platform, GitSHA: gitSHA, NxHash: nxHash, Outcome: Outcome(outcome), DurationMs: duration, CIRunID: ciRunID}
 		if budget != 0 {
 			in.BudgetBytes = &budget
+		}
+		// An empty digest and -1 packages stand for absent ones; signed is
+		// reported whenever an SBOM field is.
+		if sbomDigest != "" {
+			in.SBOMDigest = &sbomDigest
+		}
+		if packages != -1 {
+			in.SBOMPackages = &packages
+		}
+		if in.SBOMDigest != nil || in.SBOMPackages != nil {
+			in.Signed = &signed
 		}
 		err := in.Validate()
 		if err != nil {
@@ -51,6 +63,12 @@ func FuzzValidate(f *testing.F) {
 		// Accepted: every bound holds, checked here independently.
 		if size < 1 || size > 1<<53-1 || duration < 0 || duration > 7*24*3600*1000 || (in.BudgetBytes != nil && (budget < 1 || budget > 1<<53-1)) {
 			t.Fatalf("accepted out-of-range numbers: size %d, budget %d, duration %d", size, budget, duration)
+		}
+		if in.SBOMPackages != nil && (packages < 0 || packages > MaxSBOMPackages) {
+			t.Fatalf("accepted sbomPackages %d", packages)
+		}
+		if in.SBOMDigest != nil && (len(sbomDigest) != 71 || !strings.HasPrefix(sbomDigest, "sha256:") || strings.Trim(sbomDigest[7:], "0123456789abcdef") != "") {
+			t.Fatalf("accepted sbomDigest %q", sbomDigest)
 		}
 		if tag1 == tag2 {
 			t.Fatalf("accepted the tag %q twice", tag1)

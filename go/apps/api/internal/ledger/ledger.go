@@ -51,6 +51,17 @@ type NewBuild struct {
 	DurationMs int64 `json:"durationMs"`
 	// CIRunID optionally identifies the CI run; omitted when empty.
 	CIRunID string `json:"ciRunId,omitempty"`
+	// SBOMDigest is the manifest digest of the image's SBOM attachment
+	// ("sha256:" plus 64 lowercase hex), or nil when none was reported.
+	SBOMDigest *string `json:"sbomDigest,omitempty"`
+	// SBOMPackages is how many packages the SBOM lists (0..MaxSBOMPackages),
+	// or nil when none was reported.
+	SBOMPackages *int64 `json:"sbomPackages,omitempty"`
+	// Signed says whether the image's digest carries a signature, or is
+	// nil when it was not reported. These three fields came after the
+	// others: left out when absent, they keep the fingerprints of builds
+	// sent without them.
+	Signed *bool `json:"signed,omitempty"`
 }
 
 // Build is a stored build record.

@@ -24,6 +24,8 @@ const (
 	// MaxDurationMs bounds durationMs at seven days: no build takes longer,
 	// and sums over many builds stay far from overflowing 64 bits.
 	MaxDurationMs = 7 * 24 * 60 * 60 * 1000
+	// MaxSBOMPackages bounds sbomPackages: far more than any image holds.
+	MaxSBOMPackages = 1_000_000
 )
 
 var (
@@ -117,6 +119,12 @@ func (b NewBuild) Validate() error {
 		set("durationMs", fmt.Sprintf("must be an integer from 0 to %d (seven days)", MaxDurationMs))
 	}
 	set("ciRunId", validateCIRunID(b.CIRunID))
+	if b.SBOMDigest != nil && !digestRe.MatchString(*b.SBOMDigest) {
+		set("sbomDigest", "must be sha256: followed by 64 lowercase hex characters (the SBOM's manifest digest), or null (or left out) when there is no SBOM")
+	}
+	if b.SBOMPackages != nil && (*b.SBOMPackages < 0 || *b.SBOMPackages > MaxSBOMPackages) {
+		set("sbomPackages", fmt.Sprintf("must be an integer from 0 to %d, or null (or left out) when there is no SBOM", MaxSBOMPackages))
+	}
 	if len(f) == 0 {
 		return nil
 	}

@@ -147,6 +147,18 @@ func TestValidate(t *testing.T) {
 		{name: "ciRunId invalid utf-8", mutate: func(b *NewBuild) { b.CIRunID = "run\xff1" }, field: "ciRunId"},
 		{name: "ciRunId accents and emoji", mutate: func(b *NewBuild) { b.CIRunID = "déploiement 😀 #3" }},
 		{name: "ciRunId padded", mutate: func(b *NewBuild) { b.CIRunID = " 12" }, field: "ciRunId"},
+
+		{name: "supply chain reported", mutate: func(b *NewBuild) {
+			b.SBOMDigest, b.SBOMPackages, b.Signed = ptr("sha256:"+strings.Repeat("cd", 32)), ptr(int64(87)), ptr(true)
+		}},
+		{name: "unsigned, empty SBOM", mutate: func(b *NewBuild) { b.SBOMPackages, b.Signed = ptr(int64(0)), ptr(false) }},
+		{name: "sbomPackages largest", mutate: func(b *NewBuild) { b.SBOMPackages = ptr(int64(MaxSBOMPackages)) }},
+		{name: "sbomPackages negative", mutate: func(b *NewBuild) { b.SBOMPackages = ptr(int64(-1)) }, field: "sbomPackages"},
+		{name: "sbomPackages too many", mutate: func(b *NewBuild) { b.SBOMPackages = ptr(int64(MaxSBOMPackages + 1)) }, field: "sbomPackages"},
+		{name: "sbomDigest empty", mutate: func(b *NewBuild) { b.SBOMDigest = ptr("") }, field: "sbomDigest"},
+		{name: "sbomDigest a tag", mutate: func(b *NewBuild) { b.SBOMDigest = ptr("sha256-" + strings.Repeat("cd", 32) + ".sbom") }, field: "sbomDigest"},
+		{name: "sbomDigest uppercase", mutate: func(b *NewBuild) { b.SBOMDigest = ptr("sha256:" + strings.Repeat("CD", 32)) }, field: "sbomDigest"},
+		{name: "sbomDigest sha512", mutate: func(b *NewBuild) { b.SBOMDigest = ptr("sha512:" + strings.Repeat("cd", 64)) }, field: "sbomDigest"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,6 +198,36 @@ func TestValidateReportsEveryField(t *testing.T) {
 	}
 	if !strings.HasPrefix(err.Error(), "invalid build: digest is required; durationMs ") {
 		t.Errorf("Error() = %q", err.Error())
+	}
+}
+
+// TestFingerprintIsStable pins the fingerprints of builds sent without the
+// fields added later: stored idempotency keys hold them, so a retry across
+// an upgrade must still match its first request.
+func TestFingerprintIsStable(t *testing.T) {
+	b := validBuild()
+	if got, want := b.Fingerprint(), "8d0f720096080771c37f48caaf50b3758247ead975b2c0993f505fdc8ffae3e0"; got != want {
+		t.Errorf("fingerprint %s, want %s", got, want)
+	}
+	b.BudgetBytes, b.CIRunID = ptr(int64(5)), ""
+	if got, want := b.Fingerprint(), "139e19deba587ceabba77f855ce8daea81d8643c82f2807236ca6df808c86f45"; got != want {
+		t.Errorf("fingerprint with a budget, without a run %s, want %s", got, want)
+	}
+	// Each new field, even at its zero value, tells one build from another.
+	seen := map[string]string{validBuild().Fingerprint(): "none"}
+	for name, mutate := range map[string]func(*NewBuild){
+		"unsigned":       func(b *NewBuild) { b.Signed = ptr(false) },
+		"signed":         func(b *NewBuild) { b.Signed = ptr(true) },
+		"no packages":    func(b *NewBuild) { b.SBOMPackages = ptr(int64(0)) },
+		"an SBOM digest": func(b *NewBuild) { b.SBOMDigest = ptr("sha256:" + strings.Repeat("cd", 32)) },
+	} {
+		b := validBuild()
+		mutate(&b)
+		fp := b.Fingerprint()
+		if other, dup := seen[fp]; dup {
+			t.Errorf("%s has the fingerprint of %s", name, other)
+		}
+		seen[fp] = name
 	}
 }
 

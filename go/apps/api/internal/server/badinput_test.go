@@ -110,6 +110,11 @@ func TestBadInput(t *testing.T) {
 			{name: "zero-width space in ciRunId", body: valid(func(b map[string]any) { b["ciRunId"] = "run\u200b9" }), status: 400, code: "invalid_build", field: "ciRunId"},
 			{name: "ciRunId of 129 characters", body: valid(func(b map[string]any) { b["ciRunId"] = strings.Repeat("r", 129) }), status: 400, code: "invalid_build", field: "ciRunId"},
 			{name: "image with a tag", body: valid(func(b map[string]any) { b["image"] = webImage + ":latest" }), status: 400, code: "invalid_build", field: "image"},
+			{name: "SBOM tag for its digest", body: valid(func(b map[string]any) { b["sbomDigest"] = "sha256-" + strings.Repeat("ab", 32) + ".sbom" }), status: 400, code: "invalid_build", field: "sbomDigest"},
+			{name: "sbomPackages negative", body: valid(func(b map[string]any) { b["sbomPackages"] = -1 }), status: 400, code: "invalid_build", field: "sbomPackages"},
+			{name: "sbomPackages a fraction", body: valid(func(b map[string]any) { b["sbomPackages"] = 1.5 }), status: 400, code: "invalid_json", field: "sbomPackages"},
+			{name: "signed as a string", body: valid(func(b map[string]any) { b["signed"] = "true" }), status: 400, code: "invalid_json", field: "signed"},
+			{name: "signed as a number", body: valid(func(b map[string]any) { b["signed"] = 1 }), status: 400, code: "invalid_json", field: "signed"},
 			// Query limits.
 			{name: "images limit 0", method: "GET", path: "/api/v1/images?limit=0", status: 400, code: "invalid_query", field: "limit"},
 			{name: "images limit 1000", method: "GET", path: "/api/v1/images?limit=1000", status: 400, code: "invalid_query", field: "limit"},

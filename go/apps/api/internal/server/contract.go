@@ -19,18 +19,21 @@ func newBuildFromAPI(in apitypes.NewBuild) ledger.NewBuild {
 		ciRunID = *in.CiRunId
 	}
 	return ledger.NewBuild{
-		Project:     in.Project,
-		Image:       in.Image,
-		Digest:      in.Digest,
-		Tags:        in.Tags,
-		SizeBytes:   in.SizeBytes,
-		BudgetBytes: in.BudgetBytes,
-		Platform:    in.Platform,
-		GitSHA:      in.GitSha,
-		NxHash:      in.NxHash,
-		Outcome:     ledger.Outcome(in.Outcome),
-		DurationMs:  in.DurationMs,
-		CIRunID:     ciRunID,
+		Project:      in.Project,
+		Image:        in.Image,
+		Digest:       in.Digest,
+		Tags:         in.Tags,
+		SizeBytes:    in.SizeBytes,
+		BudgetBytes:  in.BudgetBytes,
+		Platform:     in.Platform,
+		GitSHA:       in.GitSha,
+		NxHash:       in.NxHash,
+		Outcome:      ledger.Outcome(in.Outcome),
+		DurationMs:   in.DurationMs,
+		CIRunID:      ciRunID,
+		SBOMDigest:   in.SbomDigest,
+		SBOMPackages: in.SbomPackages,
+		Signed:       in.Signed,
 	}
 }
 
@@ -42,20 +45,23 @@ func buildToAPI(b ledger.Build) apitypes.Build {
 		ciRunID = &b.CIRunID
 	}
 	return apitypes.Build{
-		Id:          b.ID,
-		Project:     b.Project,
-		Image:       b.Image,
-		Digest:      b.Digest,
-		Tags:        b.Tags,
-		SizeBytes:   b.SizeBytes,
-		BudgetBytes: b.BudgetBytes,
-		Platform:    b.Platform,
-		GitSha:      b.GitSHA,
-		NxHash:      b.NxHash,
-		Outcome:     apitypes.Outcome(b.Outcome),
-		DurationMs:  b.DurationMs,
-		CiRunId:     ciRunID,
-		RecordedAt:  b.RecordedAt,
+		Id:           b.ID,
+		Project:      b.Project,
+		Image:        b.Image,
+		Digest:       b.Digest,
+		Tags:         b.Tags,
+		SizeBytes:    b.SizeBytes,
+		BudgetBytes:  b.BudgetBytes,
+		Platform:     b.Platform,
+		GitSha:       b.GitSHA,
+		NxHash:       b.NxHash,
+		Outcome:      apitypes.Outcome(b.Outcome),
+		DurationMs:   b.DurationMs,
+		CiRunId:      ciRunID,
+		SbomDigest:   b.SBOMDigest,
+		SbomPackages: b.SBOMPackages,
+		Signed:       b.Signed,
+		RecordedAt:   b.RecordedAt,
 	}
 }
 

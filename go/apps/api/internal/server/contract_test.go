@@ -317,6 +317,7 @@ func TestConversionsCarryEveryField(t *testing.T) {
 			Project: "api", Image: "registry.example/ns/app", Digest: "sha256:" + strings.Repeat("ab", 32),
 			Tags: []string{"main"}, SizeBytes: 10, BudgetBytes: ptr(int64(20)), Platform: "linux/amd64", GitSHA: "3f2c1ab", NxHash: "1",
 			Outcome: ledger.OutcomeReused, DurationMs: 3, CIRunID: "run",
+			SBOMDigest: ptr("sha256:" + strings.Repeat("cd", 32)), SBOMPackages: ptr(int64(87)), Signed: ptr(true),
 		},
 		RecordedAt: t0,
 	}
@@ -358,7 +359,7 @@ func TestConversionsCarryEveryField(t *testing.T) {
 	body := apitypes.NewBuild{
 		Project: in.Project, Image: in.Image, Digest: in.Digest, Tags: in.Tags, SizeBytes: in.SizeBytes,
 		BudgetBytes: in.BudgetBytes, Platform: in.Platform, GitSha: in.GitSha, NxHash: in.NxHash, Outcome: in.Outcome,
-		DurationMs: in.DurationMs, CiRunId: in.CiRunId,
+		DurationMs: in.DurationMs, CiRunId: in.CiRunId, SbomDigest: in.SbomDigest, SbomPackages: in.SbomPackages, Signed: in.Signed,
 	}
 	assertAllSet(t, "apitypes.NewBuild fixture", body)
 	got := newBuildFromAPI(body)

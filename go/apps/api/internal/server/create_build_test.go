@@ -218,6 +218,82 @@ func TestCreateBuildBudget(t *testing.T) {
 	})
 }
 
+// TestCreateBuildSupplyChain: the SBOM digest, package count and signature
+// are stored and returned where given, left out where not (older clients),
+// and bad ones are refused naming the field, storing nothing.
+func TestCreateBuildSupplyChain(t *testing.T) {
+	eachAPI(t, []string{token}, 65536, func(t *testing.T, api *testAPI) {
+		sbom := "sha256:" + strings.Repeat("cd", 32)
+		with := func(change map[string]any) string { return encode(t, validBuildWith(webImage, change)) }
+		tests := []struct {
+			name   string
+			body   string
+			status int
+			field  string // the refused property
+			stored string // what the response holds of the three, "" if none
+		}{
+			{"signed", with(map[string]any{"sbomDigest": sbom, "sbomPackages": 87, "signed": true}), 201, "",
+				`"sbomDigest":"` + sbom + `","sbomPackages":87,"signed":true`},
+			{"unsigned, empty SBOM", with(map[string]any{"sbomDigest": sbom, "sbomPackages": 0, "signed": false}), 201, "",
+				`"sbomDigest":"` + sbom + `","sbomPackages":0,"signed":false`},
+			{"absent", with(nil), 201, "", ""},
+			{"null", with(map[string]any{"sbomDigest": nil, "sbomPackages": nil, "signed": nil}), 201, "", ""},
+			{"digest of the wrong algorithm", with(map[string]any{"sbomDigest": "sha512:" + strings.Repeat("cd", 64)}), 400, "sbomDigest", ""},
+			{"empty digest", with(map[string]any{"sbomDigest": ""}), 400, "sbomDigest", ""},
+			{"negative packages", with(map[string]any{"sbomPackages": -3}), 400, "sbomPackages", ""},
+			{"packages as text", with(map[string]any{"sbomPackages": "87"}), 400, "sbomPackages", ""},
+			{"signed as text", with(map[string]any{"signed": "yes"}), 400, "signed", ""},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				res := api.post(t, tt.body)
+				if res.status != tt.status {
+					t.Fatalf("status %d, want %d: %s", res.status, tt.status, res.body)
+				}
+				if tt.field != "" {
+					if e := res.apiError(t); e.Fields[tt.field] == "" {
+						t.Fatalf("error %+v does not name %s", e, tt.field)
+					}
+					return
+				}
+				body := string(res.body)
+				for _, k := range []string{`"sbomDigest"`, `"sbomPackages"`, `"signed"`} {
+					if strings.Contains(body, k) != (tt.stored != "") {
+						t.Fatalf("body %s, want %s only in %q", body, k, tt.stored)
+					}
+				}
+				if !strings.Contains(body, tt.stored) {
+					t.Fatalf("body %s, want %s", body, tt.stored)
+				}
+			})
+		}
+		// The image page reads them back, newest first; the overview's latest build carries them.
+		var page apitypes.BuildPage
+		api.do(t, "GET", "/api/v1/images/"+url.PathEscape(webImage)+"/builds", nil, nil).json(t, &page)
+		if len(page.Builds) != 4 {
+			t.Fatalf("%d builds stored, want 4 (refused ones store nothing)", len(page.Builds))
+		}
+		if b := page.Builds[3]; b.Signed == nil || !*b.Signed || b.SbomPackages == nil || *b.SbomPackages != 87 || b.SbomDigest == nil || *b.SbomDigest != sbom {
+			t.Fatalf("oldest build %+v, want the signed one", b)
+		}
+		latest := api.mustPost(t, validBuildWith(webImage, map[string]any{"sbomDigest": sbom, "sbomPackages": 12, "signed": true}))
+		var list apitypes.ImageList
+		api.do(t, "GET", "/api/v1/images", nil, nil).json(t, &list)
+		if len(list.Images) != 1 || list.Images[0].Latest.Id != latest.Id || list.Images[0].Latest.SbomPackages == nil || *list.Images[0].Latest.SbomPackages != 12 {
+			t.Fatalf("overview %+v, want the latest build with its 12 packages", list.Images)
+		}
+	})
+}
+
+// validBuildWith is validBuild(image) with the properties of change.
+func validBuildWith(image string, change map[string]any) map[string]any {
+	b := validBuild(image)
+	for k, v := range change {
+		b[k] = v
+	}
+	return b
+}
+
 // TestCreateBuildRefusesHiddenText: the dashboard shows ciRunId, so text
 // that reorders or hides itself is refused.
 func TestCreateBuildRefusesHiddenText(t *testing.T) {

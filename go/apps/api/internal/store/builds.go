@@ -43,11 +43,12 @@ func (s *Store) insertBuild(ctx context.Context, q querier, b ledger.Build) (led
 	b.RecordedAt = b.RecordedAt.UTC().Truncate(time.Millisecond)
 	err = q.QueryRowContext(ctx, s.dialect.sql(`
 		INSERT INTO builds (project, image, digest, tags, size_bytes, budget_bytes, platform, git_sha, nx_hash,
-		                    outcome, duration_ms, ci_run_id, recorded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		                    outcome, duration_ms, ci_run_id, recorded_at, sbom_digest, sbom_packages, signed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`),
 		b.Project, b.Image, b.Digest, string(tags), b.SizeBytes, nullInt(b.BudgetBytes), b.Platform, b.GitSHA,
 		b.NxHash, string(b.Outcome), b.DurationMs, nullString(b.CIRunID), b.RecordedAt.UnixMilli(),
+		nullStringPtr(b.SBOMDigest), nullInt(b.SBOMPackages), nullBool(b.Signed),
 	).Scan(&b.ID)
 	if err != nil {
 		return ledger.Build{}, fmt.Errorf("insert build: %w", err)
@@ -92,7 +93,8 @@ func (s *Store) AddBuildsIfEmpty(ctx context.Context, builds []ledger.Build) (in
 
 // buildColumnNames are the columns scanBuild reads, in order.
 var buildColumnNames = []string{"id", "project", "image", "digest", "tags", "size_bytes", "budget_bytes",
-	"platform", "git_sha", "nx_hash", "outcome", "duration_ms", "ci_run_id", "recorded_at"}
+	"platform", "git_sha", "nx_hash", "outcome", "duration_ms", "ci_run_id", "recorded_at",
+	"sbom_digest", "sbom_packages", "signed"}
 
 // buildColumns lists buildColumnNames, each prefixed with alias and a dot
 // when alias is not empty.
@@ -115,9 +117,12 @@ func scanBuild(row scanner, extra ...any) (ledger.Build, error) {
 		budget     sql.NullInt64
 		ciRunID    sql.NullString
 		recordedAt int64
+		sbomDigest sql.NullString
+		packages   sql.NullInt64
+		signed     sql.NullBool
 	)
 	dest := append([]any{&b.ID, &b.Project, &b.Image, &b.Digest, &tags, &b.SizeBytes, &budget, &b.Platform,
-		&b.GitSHA, &b.NxHash, &outcome, &b.DurationMs, &ciRunID, &recordedAt}, extra...)
+		&b.GitSHA, &b.NxHash, &outcome, &b.DurationMs, &ciRunID, &recordedAt, &sbomDigest, &packages, &signed}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return ledger.Build{}, err
 	}
@@ -128,6 +133,7 @@ func scanBuild(row scanner, extra ...any) (ledger.Build, error) {
 	b.BudgetBytes = intPtr(budget)
 	b.CIRunID = ciRunID.String
 	b.RecordedAt = fromMillis(recordedAt)
+	b.SBOMDigest, b.SBOMPackages, b.Signed = stringPtr(sbomDigest), intPtr(packages), boolPtr(signed)
 	return b, nil
 }
 

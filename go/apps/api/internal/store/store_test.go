@@ -126,7 +126,7 @@ func TestOpenMigratesOnce(t *testing.T) {
 			versions = append(versions, v)
 		}
 		rows.Close()
-		if want := []string{"0001_create_builds", "0002_budgets_and_runs", "0003_idempotency_keys", "0004_image_summaries", "0005_run_summaries"}; !slices.Equal(versions, want) {
+		if want := []string{"0001_create_builds", "0002_budgets_and_runs", "0003_idempotency_keys", "0004_image_summaries", "0005_run_summaries", "0006_supply_chain"}; !slices.Equal(versions, want) {
 			t.Fatalf("schema_migrations = %v, want %v", versions, want)
 		}
 		page, err := s2.Builds(context.Background(), "r.example/a", ledger.BuildFilter{}, ledger.BuildPageRequest{Limit: 10})
@@ -307,6 +307,8 @@ func TestSchemaRejectsBadRows(t *testing.T) {
 			{"zero budget", func(b *ledger.Build) { b.BudgetBytes = ptr(int64(0)) }},
 			{"negative duration", func(b *ledger.Build) { b.DurationMs = -1 }},
 			{"bad outcome", func(b *ledger.Build) { b.Outcome = "maybe" }},
+			{"negative SBOM packages", func(b *ledger.Build) { b.SBOMPackages = ptr(int64(-1)) }},
+			{"SBOM digest not a digest", func(b *ledger.Build) { b.SBOMDigest = ptr("sha256-abc.sbom") }},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

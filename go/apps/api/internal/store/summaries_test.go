@@ -84,6 +84,12 @@ func TestSummariesMigrationFillsOlderLedgers(t *testing.T) {
 		if got := show(allImages(t, s, ledger.ImageFilter{}, 10)); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("images\n got %q\nwant %q", got, want)
 		}
+		// Builds stored before the supply-chain columns existed report none.
+		for _, im := range allImages(t, s, ledger.ImageFilter{}, 10) {
+			if l := im.Latest; l.SBOMDigest != nil || l.SBOMPackages != nil || l.Signed != nil {
+				t.Fatalf("%s: an older build reads as %v %v %v, want nothing reported", im.Image, l.SBOMDigest, l.SBOMPackages, l.Signed)
+			}
+		}
 		runs, err := s.Runs(ctx, ledger.RunPageRequest{Limit: 10})
 		if err != nil {
 			t.Fatal(err)
