@@ -1,6 +1,6 @@
 import type { CreateNodes, CreateNodesResult } from '@nx/devkit';
 import { imageProjects } from './infer/projects';
-import { imageTargets, type ImagesPluginOptions } from './infer/targets';
+import { IMAGE_TAG, imageRelease, imageTargets, type ImagesPluginOptions } from './infer/targets';
 
 /**
  * Infers the image targets from Dockerfiles: `apps/<app>/Dockerfile` and the
@@ -15,7 +15,7 @@ export const createNodes: CreateNodes<ImagesPluginOptions> = [
       file,
       {
         projects: Object.fromEntries(
-          imageProjects([file], context.workspaceRoot).map((p) => [p.root, { root: p.root, targets: imageTargets(p, options) }]),
+          imageProjects([file], context.workspaceRoot).map((p) => [p.root, { root: p.root, tags: [IMAGE_TAG], release: imageRelease(p), targets: imageTargets(p, options) }]),
         ),
       },
     ]),

@@ -15,6 +15,17 @@ export interface ImagesPluginOptions {
   defaultBudget?: string;
 }
 
+/** The tag of every image project: nx.json's `release.projects` selects them by it. */
+export const IMAGE_TAG = 'image';
+
+/**
+ * The project's part of Nx release's Docker config: the repository its version
+ * tag names, `slipway-<directory>`, as docker-build names the image.
+ */
+export function imageRelease(project: ImageProject): { docker: { repositoryName: string } } {
+  return { docker: { repositoryName: `slipway-${project.root.split('/').at(-1) ?? ''}` } };
+}
+
 /** The image targets of one image project. */
 export function imageTargets(project: ImageProject, options: ImagesPluginOptions = {}): Record<string, TargetConfiguration> {
   const buildArgs = Object.entries(project.buildArgs).map(([k, v]) => `--build-arg ${k}=${v}`);
@@ -85,6 +96,21 @@ export function imageTargets(project: ImageProject, options: ImagesPluginOptions
         technologies: ['docker'],
         description: `Bytes added over the base (budget ${budget}), and the single-stage comparison; writes size.json`,
       },
+    },
+    // nx release (nx.json `release`): release-pull is the Docker pre-version step, nx-release-publish
+    // the publish step Nx runs by that name. Neither builds nor pushes a layer: they pull and tag by digest.
+    'release-pull': {
+      executor: 'nx:run-commands',
+      cache: false,
+      options: { command: `${tsNode} tools/images/src/cli/release-pull.ts --project {projectName} --root {projectRoot}`, forwardAllArgs: false },
+      metadata: { technologies: ['docker'], description: "nx release: pull main's verified digest (the release registry's main tag) and name it as Nx's version step expects" },
+    },
+    'nx-release-publish': {
+      executor: 'nx:run-commands',
+      cache: false,
+      // Nx passes its version data and flags as options; the script reads the version Nx wrote and NX_DRY_RUN.
+      options: { command: `${tsNode} tools/images/src/cli/release-publish.ts --project {projectName} --root {projectRoot}`, forwardAllArgs: false },
+      metadata: { technologies: ['docker'], description: "nx release: tag main's digest with the release version in the registry, by digest, and read it back" },
     },
     'docker-lint': {
       executor: 'nx:run-commands',

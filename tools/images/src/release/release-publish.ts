@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { writeJsonAtomic } from '../lib/json-file';
+import { addTags } from '../publish/registry-ops';
+import { readPulledRelease } from './release-pull';
+import { nxDockerVersionPath, parseNxDockerVersion, releaseRecordPath, releaseSource } from './source';
+import { digestOf, verifyForRelease } from './verify';
+
+const log = (msg: string) => console.log(`nx-release-publish: ${msg}`);
+
+/** What one release of one image did: dist/images/<project>/release.json. */
+export interface ReleaseRecord {
+  project: string;
+  image: string;
+  digest: string;
+  version: string;
+  /** The tags this release added (today: the version). */
+  tags: string[];
+  /** The registry tag the digest was taken from, and when. */
+  from: string;
+  gitSha: string;
+  verified: true;
+  releasedAt: string;
+}
+
+/**
+ * The project's nx-release-publish: gives the digest release-pull found the
+ * version Nx's version step chose, in the release registry, by digest
+ * (`imagetools create`, as docker-publish tags: no layer is uploaded, the
+ * manifest is copied as it is), then reads the tag back and requires main's
+ * digest. The signature is verified again right before the tag. Writes
+ * dist/images/<project>/release.json.
+ */
+export async function publishRelease(
+  project: string,
+  projectRoot: string,
+  workspaceRoot: string,
+  env: NodeJS.ProcessEnv,
+  git: { sha: string },
+): Promise<ReleaseRecord | undefined> {
+  const src = releaseSource(project, env);
+  const pulled = readPulledRelease(workspaceRoot, project);
+  if (pulled.image !== src.image) throw new Error(`release-pull took ${pulled.image}, but this release tags ${src.image}: run both with the same REGISTRY`);
+  const versionFile = nxDockerVersionPath(workspaceRoot, projectRoot);
+  if (!existsSync(versionFile)) throw new Error(`${versionFile} is missing: Nx's version step writes it (run \`nx release\`, or \`nx release version\` first)`);
+  const version = parseNxDockerVersion(readFileSync(versionFile, 'utf8'), src.image.split('/').at(-1) ?? '');
+  const ref = `${src.image}@${pulled.digest}`;
+  if (env['NX_DRY_RUN'] === 'true') {
+    log(`dry run: would tag ${ref} as ${src.image}:${version}`);
+    return undefined;
+  }
+  const existing = await digestOf(src.image, version, env);
+  if (existing && existing !== pulled.digest) throw new Error(`${src.image}:${version} already names ${existing}, not ${pulled.digest}: a release tag is never moved`);
+  log(await verifyForRelease(src.image, pulled.digest, env));
+  await addTags(src.image, pulled.digest, [version]);
+  const back = await digestOf(src.image, version, env);
+  if (back !== pulled.digest) throw new Error(`${src.image}:${version} reads back as ${back ?? 'nothing'}, not ${pulled.digest}`);
+  log(`${src.image}:${version} → ${pulled.digest} (read back)`);
+  const record: ReleaseRecord = {
+    project,
+    image: src.image,
+    digest: pulled.digest,
+    version,
+    tags: [version],
+    from: pulled.from,
+    gitSha: git.sha,
+    verified: true,
+    releasedAt: new Date().toISOString(),
+  };
+  writeJsonAtomic(releaseRecordPath(workspaceRoot, project), record);
+  return record;
+}
