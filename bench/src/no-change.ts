@@ -4,10 +4,11 @@
 // `nx affected` in a fresh clone (cold graph, empty local cache, remote cache warm), against a
 // BuildKit-warm `docker buildx build` of the same images with docker-build's flags.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Benchmark } from './lib/bench';
 import { startCacheServer } from './lib/cache-server';
-import { dockerVersions, images, plainBuild, removeBenchImages, requireBuilder } from './lib/docker';
+import { dockerVersions, images, plainBuild, removeBenchImages, removeGeneratedImages, requireBuilder } from './lib/docker';
 import { machine } from './lib/results';
 import { nx, nxRecord, progress, ran, taskRuns, type CommandRecord } from './lib/run';
 import { scaleWorkspace } from './lib/scale-workspace';
@@ -30,6 +31,8 @@ const RUN_MANY = ['run-many', '-t', 'docker-build', '--outputStyle=stream'];
 /** One workspace size: every sample, summary and paired ratio. */
 export interface NoChangePoint {
   imageProjects: number;
+  /** 1-minute load average when this size's measurements began and ended. */
+  load: { start: number; end: number };
   /** What the scale generator added (nothing at 3). */
   generated: { goServices: number; webApps: number; goLibs: number };
   images: string[];
@@ -71,6 +74,8 @@ export const noChange: Benchmark = {
   },
 };
 
+const load1 = () => Math.round((loadavg()[0] ?? 0) * 100) / 100;
+
 async function measureSize(size: number, runs: number): Promise<NoChangePoint> {
   const clone = cloneHead(`slipway-bench-no-change-${size}-`);
   const ws = scaleWorkspace(size, clone.read('apps/web/Dockerfile'));
@@ -87,6 +92,9 @@ async function measureSize(size: number, runs: number): Promise<NoChangePoint> {
   const server = await startCacheServer(join(clone.root, 'go'), { read: READ, write: WRITE });
   try {
     progress(`no-change ${size}: clone ${clone.root}; filling the Nx cache (local and remote, ${server.url}) and BuildKit's`);
+    // The generated web apps' Dockerfile is web's: it copies web's pruned lockfile (dist/docker/web),
+    // which only web:docker-deps writes, and their docker-build does not depend on it.
+    if (size > 3 && ws.webApps.length) nx(clone.root, ['run', 'web:docker-deps', '--outputStyle=stream'], { env: cacheEnv(server.url, WRITE), label: `${size}: prep: nx run web:docker-deps` });
     nx(clone.root, RUN_MANY, { env: cacheEnv(server.url, WRITE), label: `${size}: prep: nx run-many -t docker-build` });
     const s = {
       nxAffected: [] as number[],
@@ -100,6 +108,7 @@ async function measureSize(size: number, runs: number): Promise<NoChangePoint> {
     let freshCloneTasks: string[] = [];
     const buildx: Record<string, string> = {};
     let freshCommand: CommandRecord | undefined;
+    const loadStart = load1();
     for (let i = 0; i < runs; i++) {
       // A new commit each run, so neither side can reuse the previous run's answer for this commit.
       clone.append(CHANGED, `\n// bench: no-change run ${i + 1}\n`);
@@ -139,6 +148,7 @@ async function measureSize(size: number, runs: number): Promise<NoChangePoint> {
     }
     return {
       imageProjects: size,
+      load: { start: loadStart, end: load1() },
       generated: size > 3 ? { goServices: ws.goServices.length, webApps: ws.webApps.length, goLibs: ws.goLibs.length } : { goServices: 0, webApps: 0, goLibs: 0 },
       images: projects,
       affectedTasks,
@@ -167,6 +177,7 @@ async function measureSize(size: number, runs: number): Promise<NoChangePoint> {
   } finally {
     await server.stop();
     removeBenchImages(projects);
+    removeGeneratedImages(projects);
     clone.remove();
   }
 }

@@ -94,6 +94,14 @@ export function removeBenchImages(projects: readonly string[]): void {
   for (const p of projects) spawnSync('docker', ['rmi', benchRef(p)], { stdio: 'ignore' });
 }
 
+/** Removes every tag of the engine's `slipway-<project>` images of generated projects (docker-build of a scale workspace loads them). */
+export function removeGeneratedImages(projects: readonly string[]): void {
+  for (const p of projects.filter((x) => /^gen(svc|web)\d+$/.test(x))) {
+    const tags = spawnSync('docker', ['images', `slipway-${p}`, '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).stdout?.split('\n').filter(Boolean) ?? [];
+    if (tags.length) spawnSync('docker', ['rmi', ...tags], { stdio: 'ignore' });
+  }
+}
+
 /** `docker image inspect` of one field. */
 export function inspect(ref: string, format: string): string {
   return execFileSync('docker', ['image', 'inspect', '--format', format, ref], { encoding: 'utf8' }).trim();
