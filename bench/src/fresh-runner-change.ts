@@ -69,14 +69,16 @@ export const freshRunnerChange: Benchmark = {
   name: 'fresh-runner-change',
   title: 'A changed image on a fresh runner: empty builder with the registry layer cache vs warm builder vs empty builder without it',
   defaultRuns: 3,
-  run: async ({ runs, checkpoint }) => {
+  run: async ({ runs, checkpoint, quick }) => {
     const buildkit = requireEmptyBuilders();
+    // --quick: a smoke run, api alone (main's fill included).
+    const changes = quick ? CHANGES.filter((c) => c.project === 'api') : CHANGES;
     const m = machine({ ...dockerVersions(), emptyBuilderBuildkit: buildkit });
     const id = `${process.pid}-${Date.now().toString(36)}`;
     const main = `${HARNESS_REGISTRY}/slipway-bench-frc-${id}`;
     const clone = cloneHead('slipway-bench-frc-');
     let warm: Buildkitd | undefined;
-    const results: ChangeResult[] = CHANGES.map((c) => ({
+    const results: ChangeResult[] = changes.map((c) => ({
       project: c.project,
       file: c.file,
       samplesMs: { emptyWithCache: [], warmBuilder: [], emptyNoCache: [] },
@@ -115,7 +117,7 @@ export const freshRunnerChange: Benchmark = {
     try {
       // Main: every image on one empty builder, writing the registry layer cache; that builder stays warm.
       warm = await emptyBuilder('slipway-bench-frc-warm');
-      const fillArgs = ['run-many', '-t', 'docker-build', '--parallel=1', '--skip-nx-cache', '--outputStyle=stream'];
+      const fillArgs = ['run-many', '-t', 'docker-build', '--parallel=1', '--skip-nx-cache', '--outputStyle=stream', ...(quick ? ['--projects=api'] : [])];
       const fillEnv = { BUILDX_BUILDER: warm.builder, SLIPWAY_IMAGE_MODE: 'push', REGISTRY: main, SLIPWAY_LAYER_CACHE: 'readwrite' };
       progress(`fresh-runner-change: clone ${clone.root}; main's images and layer cache go to ${main}`);
       const f = nx(clone.root, fillArgs, { env: fillEnv, label: "prep: main's images, SLIPWAY_LAYER_CACHE=readwrite, on an empty builder" });
@@ -123,7 +125,7 @@ export const freshRunnerChange: Benchmark = {
       fill.command = nxRecord(clone.root, fillArgs, fillEnv);
 
       for (let i = 0; i < runs; i++) {
-        for (const [ci, change] of CHANGES.entries()) {
+        for (const [ci, change] of changes.entries()) {
           const r = results[ci] as ChangeResult;
           clone.append(change.file, change.edit(i + 1));
           const sha = clone.commit(`bench: change ${change.file} (${i + 1})`).slice(0, 7);

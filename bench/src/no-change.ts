@@ -48,10 +48,11 @@ export const noChange: Benchmark = {
   name: 'no-change',
   title: 'Nothing changed: nx affected -t docker-build vs docker buildx build (warm BuildKit), at 3, 20 and 50 image projects',
   defaultRuns: 3,
-  run: async ({ runs, sizes, checkpoint }) => {
+  run: async ({ runs, sizes, checkpoint, quick }) => {
     requireBuilder();
     const m = machine(dockerVersions());
-    const wanted = sizes ?? [...NO_CHANGE_SIZES];
+    // --quick: a smoke run of the repository alone (3 image projects).
+    const wanted = sizes ?? (quick ? [3] : [...NO_CHANGE_SIZES]);
     const points: NoChangePoint[] = [];
     const result = () => {
       // The top level is the 3-project point (or the first measured), as before sizes were added.

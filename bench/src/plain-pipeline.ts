@@ -59,7 +59,7 @@ export const plainPipeline: Benchmark = {
   name: 'plain-pipeline',
   title: 'Nothing changed on a fresh runner: the best plain pipeline (buildx --push with the registry layer cache) vs remote cache hit plus retag',
   defaultRuns: 3,
-  run: async ({ runs, checkpoint }) => {
+  run: async ({ runs, checkpoint, quick }) => {
     const buildkit = requireEmptyBuilders();
     const m = machine({ ...dockerVersions(), emptyBuilderBuildkit: buildkit });
     const id = `${process.pid}-${Date.now().toString(36)}`;
@@ -70,7 +70,9 @@ export const plainPipeline: Benchmark = {
     };
     const clone = cloneHead('slipway-bench-plain-');
     const filledAt = clone.git('rev-parse', 'HEAD');
-    const projects = [...images(clone.root).keys()].sort();
+    // --quick: a smoke run, api alone.
+    const projects = quick ? ['api'] : [...images(clone.root).keys()].sort();
+    const publish = quick ? [...PUBLISH, '--projects=api'] : PUBLISH;
     const server = await startCacheServer(join(clone.root, 'go'), { read: READ, write: WRITE });
     const samplesMs: Record<Side, number[]> = { plainStamped: [], plainSameArgs: [], slipway: [] };
     const perImageMs: Record<'plainStamped' | 'plainSameArgs', Record<string, number[]>> = { plainStamped: {}, plainSameArgs: {} };
@@ -103,7 +105,7 @@ export const plainPipeline: Benchmark = {
       const fill = await emptyBuilder('slipway-bench-plain-fill');
       try {
         progress(`plain-pipeline: clone ${clone.root}; filling ${Object.values(registries).join(', ')} and the remote cache ${server.url}`);
-        nx(clone.root, PUBLISH, {
+        nx(clone.root, publish, {
           env: { BUILDX_BUILDER: fill.builder, SLIPWAY_IMAGE_MODE: 'push', REGISTRY: registries.slipway, ...cacheEnv(server.url, WRITE) },
           label: 'prep: nx run-many -t docker-publish (write token)',
         });
@@ -121,7 +123,7 @@ export const plainPipeline: Benchmark = {
         for (const side of order) {
           const label = `run ${i + 1}/${runs} (${sha}): ${side}`;
           if (side === 'slipway') {
-            const s = await slipwayRound(clone, projects, registries.slipway, server.url, label);
+            const s = await slipwayRound(clone, projects, publish, registries.slipway, server.url, label);
             samplesMs.slipway.push(s.ms);
             gitCloneMs.push(s.gitCloneMs);
             pushed.slipway.push(s.pushed);
@@ -146,7 +148,7 @@ export const plainPipeline: Benchmark = {
 };
 
 /** A fresh runner: a new clone and a new empty builder, `nx run-many -t docker-publish` with the remote cache (read-only token). */
-async function slipwayRound(clone: Clone, projects: string[], registry: string, cacheUrl: string, label: string) {
+async function slipwayRound(clone: Clone, projects: string[], publish: string[], registry: string, cacheUrl: string, label: string) {
   const bk = await emptyBuilder('slipway-bench-pub');
   const t0 = performance.now();
   const fresh = cloneOf(clone.root, 'slipway-bench-plain-fresh-');
@@ -155,7 +157,7 @@ async function slipwayRound(clone: Clone, projects: string[], registry: string, 
     const storage = harnessRegistryStorage();
     const before = namespaceUsage(storage, namespaceOf(registry));
     const env = { BUILDX_BUILDER: bk.builder, SLIPWAY_IMAGE_MODE: 'push', REGISTRY: registry, ...cacheEnv(cacheUrl, READ) };
-    const r = nx(fresh.root, PUBLISH, { env, label });
+    const r = nx(fresh.root, publish, { env, label });
     const tasks = taskRuns(r.output, 'docker-build');
     if (ran(r.output).length || tasks.length !== projects.length || tasks.some((t) => t.cache !== 'remote cache')) {
       throw new Error(`the fresh clone did not get every docker-build from the remote cache: ${JSON.stringify(tasks)}`);
@@ -165,7 +167,7 @@ async function slipwayRound(clone: Clone, projects: string[], registry: string, 
       if (rec.outcome !== 'reused' || rec.rebuilt) throw new Error(`docker-publish of ${p} in the fresh clone: ${rec.outcome}${rec.rebuilt ? ', rebuilt' : ''} (${rec.reason}), not a reuse`);
     }
     const pushed = usageDelta(before, namespaceUsage(storage, namespaceOf(registry)));
-    const command = { ...nxRecord(fresh.root, PUBLISH, { ...env, BUILDX_BUILDER: '<new empty builder>' }) };
+    const command = { ...nxRecord(fresh.root, publish, { ...env, BUILDX_BUILDER: '<new empty builder>' }) };
     return { ms: r.ms, gitCloneMs, pushed, tasks: tasks.map((t) => `${t.project} [${t.cache}]`), command };
   } finally {
     fresh.remove();
