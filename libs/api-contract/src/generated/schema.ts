@@ -272,9 +272,10 @@ export interface components {
          */
         DurationMs: number;
         /**
-         * @description The manifest digest of the image's SBOM attachment (the tag
-         *     `sha256-<hex>.sbom` beside the image), `sha256:` followed by 64
-         *     lowercase hex characters; null or absent when none was reported.
+         * @description The digest of the image's SBOM document (CycloneDX JSON, the layer of
+         *     the attachment tagged `sha256-<hex>.sbom` beside the image), `sha256:`
+         *     followed by 64 lowercase hex characters; null or absent when none was
+         *     reported.
          * @example sha256:9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c
          */
         SbomDigest: string | null;
@@ -288,9 +289,9 @@ export interface components {
         SbomPackages: number | null;
         /**
          * @description Whether the image's digest carries a signature (the tag
-         *     `sha256-<hex>.sig`): for a reused image, one that verified. Null or
-         *     absent when it was not reported (builds recorded before the ledger
-         *     kept it).
+         *     `sha256-<hex>.sig`) that did not fail a check: docker-publish reports
+         *     a signature that failed verification as unsigned. Null or absent when
+         *     it was not reported (builds recorded before the ledger kept it).
          * @example true
          */
         Signed: boolean | null;

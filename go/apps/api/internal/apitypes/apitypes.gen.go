@@ -149,9 +149,10 @@ type Build struct {
 	// Example: 9876543210
 	CiRunId *CiRunId `json:"ciRunId,omitempty"`
 
-	// SbomDigest The manifest digest of the image's SBOM attachment (the tag
-	// `sha256-<hex>.sbom` beside the image), `sha256:` followed by 64
-	// lowercase hex characters; null or absent when none was reported.
+	// SbomDigest The digest of the image's SBOM document (CycloneDX JSON, the layer of
+	// the attachment tagged `sha256-<hex>.sbom` beside the image), `sha256:`
+	// followed by 64 lowercase hex characters; null or absent when none was
+	// reported.
 	//
 	// Example: sha256:9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c
 	SbomDigest *SbomDigest `json:"sbomDigest,omitempty"`
@@ -164,9 +165,9 @@ type Build struct {
 	SbomPackages *SbomPackages `json:"sbomPackages,omitempty"`
 
 	// Signed Whether the image's digest carries a signature (the tag
-	// `sha256-<hex>.sig`): for a reused image, one that verified. Null or
-	// absent when it was not reported (builds recorded before the ledger
-	// kept it).
+	// `sha256-<hex>.sig`) that did not fail a check: docker-publish reports
+	// a signature that failed verification as unsigned. Null or absent when
+	// it was not reported (builds recorded before the ledger kept it).
 	//
 	// Example: true
 	Signed *Signed `json:"signed,omitempty"`
@@ -419,9 +420,10 @@ type NewBuild struct {
 	// Example: 9876543210
 	CiRunId *CiRunId `json:"ciRunId,omitempty"`
 
-	// SbomDigest The manifest digest of the image's SBOM attachment (the tag
-	// `sha256-<hex>.sbom` beside the image), `sha256:` followed by 64
-	// lowercase hex characters; null or absent when none was reported.
+	// SbomDigest The digest of the image's SBOM document (CycloneDX JSON, the layer of
+	// the attachment tagged `sha256-<hex>.sbom` beside the image), `sha256:`
+	// followed by 64 lowercase hex characters; null or absent when none was
+	// reported.
 	//
 	// Example: sha256:9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c
 	SbomDigest *SbomDigest `json:"sbomDigest,omitempty"`
@@ -434,9 +436,9 @@ type NewBuild struct {
 	SbomPackages *SbomPackages `json:"sbomPackages,omitempty"`
 
 	// Signed Whether the image's digest carries a signature (the tag
-	// `sha256-<hex>.sig`): for a reused image, one that verified. Null or
-	// absent when it was not reported (builds recorded before the ledger
-	// kept it).
+	// `sha256-<hex>.sig`) that did not fail a check: docker-publish reports
+	// a signature that failed verification as unsigned. Null or absent when
+	// it was not reported (builds recorded before the ledger kept it).
 	//
 	// Example: true
 	Signed *Signed `json:"signed,omitempty"`
@@ -588,9 +590,10 @@ type RunSummary struct {
 	DurationMs int64 `json:"durationMs"`
 }
 
-// SbomDigest The manifest digest of the image's SBOM attachment (the tag
-// `sha256-<hex>.sbom` beside the image), `sha256:` followed by 64
-// lowercase hex characters; null or absent when none was reported.
+// SbomDigest The digest of the image's SBOM document (CycloneDX JSON, the layer of
+// the attachment tagged `sha256-<hex>.sbom` beside the image), `sha256:`
+// followed by 64 lowercase hex characters; null or absent when none was
+// reported.
 //
 // Example: sha256:9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c
 type SbomDigest = string
@@ -603,9 +606,9 @@ type SbomDigest = string
 type SbomPackages = int64
 
 // Signed Whether the image's digest carries a signature (the tag
-// `sha256-<hex>.sig`): for a reused image, one that verified. Null or
-// absent when it was not reported (builds recorded before the ledger
-// kept it).
+// `sha256-<hex>.sig`) that did not fail a check: docker-publish reports
+// a signature that failed verification as unsigned. Null or absent when
+// it was not reported (builds recorded before the ledger kept it).
 //
 // Example: true
 type Signed = bool

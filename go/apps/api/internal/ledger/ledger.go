@@ -51,8 +51,8 @@ type NewBuild struct {
 	DurationMs int64 `json:"durationMs"`
 	// CIRunID optionally identifies the CI run; omitted when empty.
 	CIRunID string `json:"ciRunId,omitempty"`
-	// SBOMDigest is the manifest digest of the image's SBOM attachment
-	// ("sha256:" plus 64 lowercase hex), or nil when none was reported.
+	// SBOMDigest is the digest of the image's SBOM document ("sha256:"
+	// plus 64 lowercase hex), or nil when none was reported.
 	SBOMDigest *string `json:"sbomDigest,omitempty"`
 	// SBOMPackages is how many packages the SBOM lists (0..MaxSBOMPackages),
 	// or nil when none was reported.

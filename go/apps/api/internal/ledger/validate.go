@@ -120,7 +120,7 @@ func (b NewBuild) Validate() error {
 	}
 	set("ciRunId", validateCIRunID(b.CIRunID))
 	if b.SBOMDigest != nil && !digestRe.MatchString(*b.SBOMDigest) {
-		set("sbomDigest", "must be sha256: followed by 64 lowercase hex characters (the SBOM's manifest digest), or null (or left out) when there is no SBOM")
+		set("sbomDigest", "must be sha256: followed by 64 lowercase hex characters (the SBOM document's digest), or null (or left out) when there is no SBOM")
 	}
 	if b.SBOMPackages != nil && (*b.SBOMPackages < 0 || *b.SBOMPackages > MaxSBOMPackages) {
 		set("sbomPackages", fmt.Sprintf("must be an integer from 0 to %d, or null (or left out) when there is no SBOM", MaxSBOMPackages))
