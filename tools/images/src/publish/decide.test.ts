@@ -1,5 +1,5 @@
 import type { ImageMetadata } from '../build/metadata';
-import { branchTag, ciRunId, decideOutcome, inspectAnswer, ledgerBuild, placement, publishTags, toTag } from './decide';
+import { branchTag, ciRunId, decideOutcome, inspectAnswer, ledgerBuild, ledgerEvidence, placement, publishTags, toTag } from './decide';
 
 const digest = `sha256:${'a'.repeat(64)}`;
 const meta: ImageMetadata = {
@@ -144,6 +144,37 @@ describe('ledgerBuild', () => {
     const build = ledgerBuild({ meta, gitSha: 'f'.repeat(40), tags: ['fffffff'], decision: { outcome: 'built', reason: '' }, durationMs: 1 });
     expect(Object.keys(build)).not.toContain('budgetBytes');
     expect(Object.keys(build)).not.toContain('ciRunId');
+    expect(Object.keys(build)).not.toContain('signed');
+  });
+
+  it('carries the evidence the supply-chain step attached or found', () => {
+    const sbomDigest = `sha256:${'d'.repeat(64)}`;
+    const build = ledgerBuild({
+      meta,
+      gitSha: 'f'.repeat(40),
+      tags: ['fffffff'],
+      decision: { outcome: 'built', reason: '' },
+      durationMs: 1,
+      evidence: { sbomDigest, sbomPackages: 87, signed: true, verified: true },
+    });
+    expect(build).toMatchObject({ sbomDigest, sbomPackages: 87, signed: true });
+  });
+});
+
+describe('ledgerEvidence', () => {
+  const sbomDigest = `sha256:${'d'.repeat(64)}`;
+  it.each([
+    ['a signed build', { sbomDigest, sbomPackages: 87, signed: true, verified: true }, { sbomDigest, sbomPackages: 87, signed: true }],
+    ['an unsigned preview build', { sbomDigest, sbomPackages: 0, signed: false, verified: false }, { sbomDigest, sbomPackages: 0, signed: false }],
+    ['a reused digest with a verified signature', { sbomDigest, sbomPackages: 12, signed: true, verified: true }, { sbomDigest, sbomPackages: 12, signed: true }],
+    ['a reused digest published before the SBOMs (no evidence)', { signed: false, verified: false }, { signed: false }],
+    [
+      'a reused digest whose signature did not verify (a pull request job, reported)',
+      { sbomDigest, sbomPackages: 12, signed: true, verified: false, verificationFailed: 'the signature does not match' },
+      { sbomDigest, sbomPackages: 12, signed: false },
+    ],
+  ])('%s', (_name, evidence, want) => {
+    expect(ledgerEvidence(evidence)).toEqual(want);
   });
 });
 

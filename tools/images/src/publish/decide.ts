@@ -1,6 +1,7 @@
 import type { NewBuild } from '@slipway/api-contract';
 import type { ImageMetadata } from '../build/metadata';
 import type { BuildMarker } from '../build/build-marker';
+import type { EvidenceRecord } from './supply-chain';
 
 /** Whether this job built the image or gave an existing one new tags. */
 export type Outcome = NewBuild['outcome'];
@@ -104,8 +105,10 @@ export function ledgerBuild(input: {
   durationMs: number;
   budgetBytes?: number;
   ciRunId?: string;
+  /** What the supply-chain step found or attached for the digest. */
+  evidence?: EvidenceRecord;
 }): NewBuild {
-  const { meta } = input;
+  const { meta, evidence } = input;
   return {
     project: meta.project,
     image: meta.image,
@@ -119,6 +122,20 @@ export function ledgerBuild(input: {
     outcome: input.decision.outcome,
     durationMs: Math.max(0, Math.round(input.durationMs)),
     ...(input.ciRunId ? { ciRunId: input.ciRunId } : {}),
+    ...(evidence ? ledgerEvidence(evidence) : {}),
+  };
+}
+
+/**
+ * The ledger's view of a digest's evidence: its SBOM (when it has one) and whether it is
+ * signed. A signature whose check failed (reported, in a job that tags nothing in release)
+ * counts as unsigned: the ledger's badge must not vouch for it.
+ */
+export function ledgerEvidence(evidence: EvidenceRecord): Pick<NewBuild, 'sbomDigest' | 'sbomPackages' | 'signed'> {
+  return {
+    ...(evidence.sbomDigest ? { sbomDigest: evidence.sbomDigest } : {}),
+    ...(evidence.sbomDigest && evidence.sbomPackages !== undefined ? { sbomPackages: evidence.sbomPackages } : {}),
+    signed: evidence.signed && !evidence.verificationFailed,
   };
 }
 

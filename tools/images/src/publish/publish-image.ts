@@ -114,7 +114,7 @@ export async function publishImage(req: PublishRequest, workspaceRoot = process.
   if (ledger) {
     const stored = await postBuild(
       ledger,
-      ledgerBuild({ meta, gitSha: git.sha, tags: allTags, decision, durationMs, budgetBytes: req.budgetBytes, ciRunId: ciRunId(env) }),
+      ledgerBuild({ meta, gitSha: git.sha, tags: allTags, decision, durationMs, budgetBytes: req.budgetBytes, ciRunId: ciRunId(env), evidence }),
     );
     record.ledgerId = stored.id;
     log(`recorded in the ledger at ${ledger.url} as build ${stored.id}`);

@@ -32,6 +32,8 @@ export interface PublishRecord {
   /** Whether the digest has a signature, and whether this publish verified it against the public key. */
   signed?: boolean;
   verified?: boolean;
+  /** Why the signature did not verify, when the check failed in a job that tags nothing in release. */
+  verificationFailed?: string;
   /** The ledger's id of the record, when LEDGER_URL was set. */
   ledgerId?: number;
   publishedAt: string;

@@ -29,6 +29,8 @@ export interface EvidenceRecord {
   sbomPackages?: number;
   signed: boolean;
   verified: boolean;
+  /** Why the signature did not verify, when a check ran and failed without stopping the publish (a job that tags nothing in release). */
+  verificationFailed?: string;
 }
 
 /**
@@ -82,7 +84,7 @@ export async function superviseEvidence(r: EvidenceRequest): Promise<EvidenceRec
       if (!(e instanceof VerificationError)) throw e;
       if (!r.tagsRelease) {
         log(`WARNING: ${e.message} (this job tags nothing in the release registry; the main branch's publish refuses it)`);
-        return { ...record, verified: false };
+        return { ...record, verified: false, verificationFailed: e.message };
       }
       throw new Error(
         `refusing to tag ${ref}: ${e.message}. Only digests this pipeline built and signed are tagged; ` +
