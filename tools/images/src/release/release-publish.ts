@@ -40,14 +40,13 @@ export async function publishRelease(
   const src = releaseSource(project, env);
   const pulled = readPulledRelease(workspaceRoot, project);
   if (pulled.image !== src.image) throw new Error(`release-pull took ${pulled.image}, but this release tags ${src.image}: run both with the same REGISTRY`);
+  if (env['NX_DRY_RUN'] === 'true') {
+    log(`dry run: would tag ${src.image}@${pulled.digest} with the version Nx chose`);
+    return undefined;
+  }
   const versionFile = nxDockerVersionPath(workspaceRoot, projectRoot);
   if (!existsSync(versionFile)) throw new Error(`${versionFile} is missing: Nx's version step writes it (run \`nx release\`, or \`nx release version\` first)`);
   const version = parseNxDockerVersion(readFileSync(versionFile, 'utf8'), src.image.split('/').at(-1) ?? '');
-  const ref = `${src.image}@${pulled.digest}`;
-  if (env['NX_DRY_RUN'] === 'true') {
-    log(`dry run: would tag ${ref} as ${src.image}:${version}`);
-    return undefined;
-  }
   const existing = await digestOf(src.image, version, env);
   if (existing && existing !== pulled.digest) throw new Error(`${src.image}:${version} already names ${existing}, not ${pulled.digest}: a release tag is never moved`);
   log(await verifyForRelease(src.image, pulled.digest, env));
