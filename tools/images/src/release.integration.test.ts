@@ -75,7 +75,11 @@ describe.skipIf(!dockerAvailable() || !registryAvailable())('nx release tags the
     registry?.kill('SIGTERM');
     ws?.remove();
     if (home) rmSync(home, { recursive: true, force: true });
-    for (const p of PROJECTS) spawnSync('docker', ['image', 'rm', '-f', `${image(p)}@${signed[p]}`], { stdio: 'ignore' });
+    // By image ID: that removes the local names Nx and release-pull gave it too.
+    for (const p of PROJECTS) {
+      const id = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', `${image(p)}@${signed[p]}`], { encoding: 'utf8' }).stdout.trim();
+      if (id) spawnSync('docker', ['image', 'rm', '-f', id], { stdio: 'ignore' });
+    }
   });
 
   it('versions every image, writes the changelogs and git tags, and tags main\'s digests in the registry', async () => {
