@@ -14,7 +14,7 @@ function read<T>(name: string): T | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
 }
 
-const NAMES = ['no-change', 'fresh-runner', 'small-changes', 'image-sizes', 'scale', 'dev-loop', 'api-reads', 'cache-server'] as const;
+const NAMES = ['no-change', 'fresh-runner', 'fresh-runner-change', 'plain-pipeline', 'small-changes', 'image-sizes', 'scale', 'dev-loop', 'api-reads', 'cache-server'] as const;
 
 /** Every result file there is, by benchmark name. */
 export function readRaw(): Partial<Record<(typeof NAMES)[number], unknown>> {

@@ -93,3 +93,69 @@ describe('reportMarkdown', () => {
     expect(md).toContain('The target, p99 under 50 ms for the image pages: met on SQLite, missed on PostgreSQL.');
   });
 });
+
+describe('reportMarkdown: fresh runners and workspace sizes', () => {
+  const b = { baseResolve: 1, basePull: { seconds: 2, bytes: 3e6 }, cacheImport: 0.5, cachePull: { seconds: 4, bytes: 100e6 }, unpack: 3, compile: 6, otherSteps: 0.2, export: 1, internal: 0.3 };
+
+  it('gives no-change a row per workspace size, with the fresh clone', () => {
+    const point = (n: number, affected: number, buildx: number) => ({
+      imageProjects: n,
+      generated: { goServices: n - 3, webApps: 0 },
+      load: { start: 0.4, end: 0.9 },
+      summaryMs: { nxAffected: s(affected), freshCloneAffected: s(2_500), buildxAllImages: s(buildx) },
+      ratios: { buildxOverNxAffected: s(buildx / affected), buildxOverFreshClone: s(buildx / 2_500) },
+    });
+    const md = reportMarkdown({
+      'no-change': {
+        machine,
+        samplesMs: { nxAffected: [1_000], nxRunMany: [1_000], buildxAllImages: [3_000] },
+        summaryMs: { nxAffected: s(1_000), nxRunMany: s(1_000), buildxAllImages: s(3_000), buildxPerImage: {} },
+        points: [point(3, 1_000, 3_000), point(50, 1_100, 55_000)],
+      },
+    });
+    expect(md).toContain('| 3 | the repository | 1.0 s (1.0–1.0, n=2) | 2.5 s (2.5–2.5, n=2) | 3.0 s (3.0–3.0, n=2) | ×3.0 (3.0–3.0) | ×1.2 (1.2–1.2) | 0.4–0.9 |');
+    expect(md).toContain('| 50 | 47 Go services, 0 web apps | 1.1 s');
+    expect(md).toContain('| ×50.0 (50.0–50.0) |');
+  });
+
+  it("reports the three builders of a change with both ratios and where the empty builder's time went", () => {
+    const md = reportMarkdown({
+      'fresh-runner-change': {
+        machine,
+        changes: [
+          {
+            project: 'api',
+            file: 'go/apps/api/main.go',
+            summaryMs: { emptyWithCache: s(12_000), warmBuilder: s(6_000), emptyNoCache: s(60_000) },
+            ratios: { noCacheOverCache: s(5), cacheOverWarm: s(2) },
+            breakdown: { emptyWithCache: [b, { ...b, compile: 8 }] },
+            sameDigestOnEveryBuilder: true,
+          },
+        ],
+      },
+    });
+    expect(md).toContain('### 9. A changed image on a fresh runner');
+    expect(md).toContain('| api (`go/apps/api/main.go`) | 12.0 s (12.0–12.0, n=2) | 6.0 s (6.0–6.0, n=2) | 60.0 s (60.0–60.0, n=2) | ×5.0 (5.0–5.0) (target ≥ 4) | ×2.0 (2.0–2.0) (target ≤ 2.5) | yes |');
+    // The compile step's mean over the two runs: (6 + 8) / 2.
+    expect(md).toContain('| api | 1.0 s | 2.0 s (3.0 MB) | 0.5 s | 4.0 s (100.0 MB) | 3.0 s | 7.0 s | 0.2 s | 1.0 s |');
+  });
+
+  it('reports what each side of the plain pipeline comparison pushed', () => {
+    const md = reportMarkdown({
+      'plain-pipeline': {
+        machine,
+        sides: { plainStamped: 'plain, stamped', plainSameArgs: 'plain, same arguments', slipway: 'Slipway' },
+        summaryMs: { plainStamped: s(40_000), plainSameArgs: s(12_000), slipway: s(6_000) },
+        pushed: {
+          plainStamped: [{ newBlobs: 6, newBlobBytes: 25e6, newManifests: 4 }],
+          plainSameArgs: [{ newBlobs: 0, newBlobBytes: 0, newManifests: 0 }],
+          slipway: [{ newBlobs: 0, newBlobBytes: 0, newManifests: 0 }],
+        },
+        ratios: { plainStampedOverSlipway: s(6.7), plainSameArgsOverSlipway: s(2) },
+      },
+    });
+    expect(md).toContain('### 10. Nothing changed: the best plain pipeline');
+    expect(md).toContain('| plain, stamped | 40.0 s (40.0–40.0, n=2) | 6 blobs, 25.0 MB, 4 manifests | ×6.7 (6.7–6.7) |');
+    expect(md).toContain('| Slipway | 6.0 s (6.0–6.0, n=2) | 0 blobs, 0.0 MB, 0 manifests |  |');
+  });
+});

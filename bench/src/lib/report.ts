@@ -1,4 +1,5 @@
 import { cacheServerMarkdown } from '../cache-server';
+import { freshRunnerChangeMarkdown, noChangeSizesMarkdown, plainPipelineMarkdown, type FreshRunnerChangeView, type NoChangePointView, type PlainPipelineView } from './report-runners';
 import { formatRatio, formatSeconds, pairedSpeedup, summarize, type Summary } from './stats';
 
 /** What the report reads of one result file: its machine, and the rest by benchmark. */
@@ -11,7 +12,14 @@ interface Base {
 }
 
 export interface AllResults {
-  'no-change'?: Base & { samplesMs: { nxAffected: number[]; nxRunMany: number[]; buildxAllImages: number[] }; summaryMs: { nxAffected: Summary; nxRunMany: Summary; buildxAllImages: Summary; buildxPerImage: Record<string, Summary> } };
+  'no-change'?: Base & {
+    samplesMs: { nxAffected: number[]; nxRunMany: number[]; buildxAllImages: number[] };
+    summaryMs: { nxAffected: Summary; nxRunMany: Summary; buildxAllImages: Summary; buildxPerImage: Record<string, Summary> };
+    /** One per workspace size (absent in results from before sizes). */
+    points?: NoChangePointView[];
+  };
+  'fresh-runner-change'?: Base & FreshRunnerChangeView;
+  'plain-pipeline'?: Base & PlainPipelineView;
   'fresh-runner'?: Base & {
     samplesMs: { nxRemoteCache: number[]; buildxCold: number[]; buildxWarm: number[] };
     summaryMs: { gitClone: Summary; nxRemoteCache: Summary; buildxCold: Summary; buildxWarm: Summary; buildxColdPerImage: Record<string, Summary> };
@@ -124,6 +132,7 @@ export function reportMarkdown(r: AllResults): string {
       ),
       '',
     );
+    if (nc.points && nc.points.length > 1) out.push('At each workspace size (the scale generator\'s projects above 3; paired ratios):', '', noChangeSizesMarkdown(nc.points), '');
   }
   const fr = r['fresh-runner'];
   if (fr) {
@@ -242,5 +251,9 @@ export function reportMarkdown(r: AllResults): string {
   }
   const cs = r['cache-server'];
   if (cs) out.push('### 8. The remote cache server', machineLine(cs), '', cacheServerMarkdown(cs), '');
+  const frc = r['fresh-runner-change'];
+  if (frc) out.push('### 9. A changed image on a fresh runner', machineLine(frc), '', freshRunnerChangeMarkdown(frc), '');
+  const pp = r['plain-pipeline'];
+  if (pp) out.push('### 10. Nothing changed: the best plain pipeline', machineLine(pp), '', plainPipelineMarkdown(pp), '');
   return out.join('\n');
 }
