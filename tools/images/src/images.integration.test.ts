@@ -7,26 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMetadata, metadataPath, type ImageMetadata } from './build/metadata';
 import type { SizeReport } from './size-report';
+import { fetchWhenUp } from '@slipway/testing/src/processes';
 import { dockerAvailable } from '@slipway/testing/src/docker-available';
 import { ranProjects, cachedProjects, nestedNxEnv, runNx } from '@slipway/testing/src/nx-runner';
 import { copyWorkspace, type WorkspaceCopy } from '@slipway/testing/src/workspace-copy';
 
 const CANARY = `slipway-canary-${Date.now()}`;
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 }).trim();
-
-async function waitHttp(url: string, timeoutMs = 60_000): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return res;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 function hostPort(container: string): string {
   const line = docker('port', container, '8080/tcp').split('\n')[0] ?? '';
@@ -127,7 +114,7 @@ describe.skipIf(!dockerAvailable())('images', () => {
       const name = `slipway-test-${p}-${process.pid}`;
       containers.push(name);
       docker('run', '-d', '--name', name, '-p', '127.0.0.1::8080', `${img(p).image}:latest`);
-      const res = await waitHttp(`http://${hostPort(name)}/healthz`);
+      const res = await fetchWhenUp(`http://${hostPort(name)}/healthz`);
       expect(((await res.json()) as { status: string }).status).toBe('ok');
     }
     const deadline = Date.now() + 60_000;
@@ -148,10 +135,10 @@ describe.skipIf(!dockerAvailable())('images', () => {
     docker('run', '-d', '--name', api, '--network', network, '--network-alias', 'api', '-e', 'API_WRITE_TOKENS=image-test', `${img('api').image}:latest`);
     docker('run', '-d', '--name', web, '--network', network, '-e', 'API_UPSTREAM=http://api:8080', '-p', '127.0.0.1::8080', `${img('web').image}:latest`);
     const base = `http://${hostPort(web)}`;
-    const page = await waitHttp(`${base}/`);
+    const page = await fetchWhenUp(`${base}/`);
     expect(await page.text()).toContain('<div id="root">');
-    expect((await waitHttp(`${base}/images/anything`)).headers.get('cache-control')).toBe('no-cache');
-    await waitHttp(`${base}/api/v1/images`);
+    expect((await fetchWhenUp(`${base}/images/anything`)).headers.get('cache-control')).toBe('no-cache');
+    await fetchWhenUp(`${base}/api/v1/images`);
     const post = await fetch(`${base}/api/v1/builds`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: 'Bearer image-test' },

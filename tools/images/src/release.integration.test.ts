@@ -6,13 +6,12 @@
 // tag reads back to main's digest. An unsigned digest under `main`, or one
 // with another digest's signature copied beside it, stops the release before
 // any git tag or registry tag.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerAvailable } from '@slipway/testing/src/docker-available';
+import { dockerRegistryAvailable, startDockerRegistry, type LoopbackRegistry } from '@slipway/testing/src/docker-registry';
 import { runNx } from '@slipway/testing/src/nx-runner';
-import { freePort } from '@slipway/testing/src/processes';
 import { copyWorkspace, type WorkspaceCopy } from '@slipway/testing/src/workspace-copy';
 import { attachEvidence, MEDIA } from './supply-chain/attach';
 import { RegistryClient } from './supply-chain/registry-client';
@@ -20,21 +19,11 @@ import { generateSigningKeyPair, loadPrivateKey } from './supply-chain/signing';
 import { attachmentTag, parseRepository } from './supply-chain/tag-scheme';
 import { pushTinyImage } from './supply-chain/tiny-image';
 
-function registryAvailable(): boolean {
-  const ok = spawnSync('docker-registry', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!ok) {
-    const why = "Debian's docker-registry is not on PATH (tools/image-harness/up.sh installs it)";
-    if (process.env['CI'] === 'true') throw new Error(`the release test cannot run under CI=true: ${why}`);
-    console.warn(`SKIPPING the release test: ${why}`);
-  }
-  return ok;
-}
-
 const PROJECTS = ['api', 'cache', 'web'] as const;
 
-describe.skipIf(!dockerAvailable() || !registryAvailable())('nx release tags the digests main built and verified', () => {
+describe.skipIf(!dockerAvailable() || !dockerRegistryAvailable('the release test'))('nx release tags the digests main built and verified', () => {
   let home = '';
-  let registry: ChildProcess | undefined;
+  let registry: LoopbackRegistry | undefined;
   let host = '';
   let ws: WorkspaceCopy | undefined;
   const keys = generateSigningKeyPair('pw');
@@ -56,25 +45,15 @@ describe.skipIf(!dockerAvailable() || !registryAvailable())('nx release tags the
   }
 
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'slipway-release-'));
-    host = `127.0.0.1:${await freePort()}`;
-    writeFileSync(
-      join(home, 'registry.yml'),
-      ['version: 0.1', 'log:', '  level: warn', '  accesslog:', '    disabled: true', 'storage:', '  filesystem:', `    rootdirectory: ${join(home, 'data')}`, 'http:', `  addr: ${host}`, ''].join('\n'),
-    );
-    registry = spawn('docker-registry', ['serve', join(home, 'registry.yml')], { stdio: 'ignore' });
-    const deadline = Date.now() + 30_000;
-    while (!(await fetch(`http://${host}/v2/`).then((r) => r.ok, () => false))) {
-      if (Date.now() > deadline || registry.exitCode !== null) throw new Error('docker-registry did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    registry = await startDockerRegistry('slipway-release-');
+    home = registry.home;
+    host = registry.host;
     for (const p of PROJECTS) signed[p] = await mainImage(p, `main's ${p}`);
     ws = copyWorkspace('slipway-release-ws-');
   }, 120_000);
   afterAll(() => {
-    registry?.kill('SIGTERM');
     ws?.remove();
-    if (home) rmSync(home, { recursive: true, force: true });
+    registry?.stop();
     // By image ID: that removes the local names Nx and release-pull gave it too.
     for (const p of PROJECTS) {
       const id = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', `${image(p)}@${signed[p]}`], { encoding: 'utf8' }).stdout.trim();

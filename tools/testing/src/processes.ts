@@ -63,3 +63,18 @@ export async function waitForHttp(url: string, group: Group, { ok = (s) => s >= 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Fetches `url` until it answers 200 (every 300 ms, for `timeoutMs`), and returns that answer: for a server started elsewhere, such as a container. */
+export async function fetchWhenUp(url: string, timeoutMs = 60_000): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return res;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}

@@ -3,12 +3,11 @@
 // metadata.json and the build marker say docker-build made it. Shows a signed,
 // attested image published and tagged, a reuse verified without re-signing, and
 // a tampered digest under the same tag refused with nothing tagged.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerAvailable } from '@slipway/testing/src/docker-available';
+import { dockerRegistryAvailable, startDockerRegistry, type LoopbackRegistry } from '@slipway/testing/src/docker-registry';
 import { goAvailable } from '@slipway/testing/src/go-available';
 import { writeBuildMarker } from '../build/build-marker';
 import { metadataPath, writeMetadata, type ImageMetadata } from '../build/metadata';
@@ -19,30 +18,9 @@ import { generateSigningKeyPair } from './signing';
 import { attachmentTag, parseRepository } from './tag-scheme';
 import { pushTinyImage } from './tiny-image';
 
-function registryAvailable(): boolean {
-  const ok = spawnSync('docker-registry', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!ok) {
-    const why = "Debian's docker-registry is not on PATH (tools/image-harness/up.sh installs it)";
-    if (process.env['CI'] === 'true') throw new Error(`the signed-publish test cannot run under CI=true: ${why}`);
-    console.warn(`SKIPPING the signed-publish test: ${why}`);
-  }
-  return ok;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-describe.skipIf(!dockerAvailable() || !registryAvailable() || !goAvailable('the signed-publish test'))('docker-publish signs, attests and verifies', () => {
+describe.skipIf(!dockerAvailable() || !dockerRegistryAvailable('the signed-publish test') || !goAvailable('the signed-publish test'))('docker-publish signs, attests and verifies', () => {
   let home = '';
-  let registry: ChildProcess | undefined;
+  let registry: LoopbackRegistry | undefined;
   let host = '';
   let dir = '';
   let sha = '';
@@ -73,18 +51,9 @@ describe.skipIf(!dockerAvailable() || !registryAvailable() || !goAvailable('the 
   const tagDigest = async (tag: string) => (await client().manifest(tag))?.digest;
 
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'slipway-signed-publish-'));
-    host = `127.0.0.1:${await freePort()}`;
-    writeFileSync(
-      join(home, 'registry.yml'),
-      ['version: 0.1', 'log:', '  level: warn', '  accesslog:', '    disabled: true', 'storage:', '  filesystem:', `    rootdirectory: ${join(home, 'data')}`, 'http:', `  addr: ${host}`, ''].join('\n'),
-    );
-    registry = spawn('docker-registry', ['serve', join(home, 'registry.yml')], { stdio: 'ignore' });
-    const deadline = Date.now() + 30_000;
-    while (!(await fetch(`http://${host}/v2/`).then((r) => r.ok, () => false))) {
-      if (Date.now() > deadline || registry.exitCode !== null) throw new Error('docker-registry did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    registry = await startDockerRegistry('slipway-signed-publish-');
+    home = registry.home;
+    host = registry.host;
     dir = join(home, 'ws');
     mkdirSync(join(dir, 'go/apps/tiny'), { recursive: true });
     writeFileSync(join(dir, 'go/go.mod'), 'module tiny\n\ngo 1.25\n');
@@ -98,8 +67,7 @@ describe.skipIf(!dockerAvailable() || !registryAvailable() || !goAvailable('the 
     sha = git('rev-parse', 'HEAD').trim();
   });
   afterAll(() => {
-    registry?.kill('SIGTERM');
-    if (home) rmSync(home, { recursive: true, force: true });
+    registry?.stop();
   });
 
   let signed = '';

@@ -8,26 +8,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fetchWhenUp } from '@slipway/testing/src/processes';
 import { dockerAvailable, HARNESS_BUILDER } from '@slipway/testing/src/docker-available';
 import { nestedNxEnv, ranProjects, runNx } from '@slipway/testing/src/nx-runner';
 import { copyWorkspace, type WorkspaceCopy } from '@slipway/testing/src/workspace-copy';
 
 const NAME = 'probe';
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).trim();
-
-async function waitHttp(url: string, timeoutMs = 60_000): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return res;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 /** The images plugin's options in nx.json: its default budget is the one a new service gets. */
 function defaultBudget(root: string): string {
@@ -138,7 +125,7 @@ describe.skipIf(!dockerAvailable())('a Go service from the generator', () => {
     const container = docker('run', '-d', '--rm', '-p', '127.0.0.1::8080', ref);
     containers.push(container);
     const port = docker('port', container, '8080/tcp').split('\n')[0] ?? '';
-    const res = await waitHttp(`http://${port.replace('0.0.0.0', '127.0.0.1')}/healthz`);
+    const res = await fetchWhenUp(`http://${port.replace('0.0.0.0', '127.0.0.1')}/healthz`);
     const health = (await res.json()) as { status: string; version: string };
     expect(health.status).toBe('ok');
     // docker-build stamps the binary with the short commit (main.version).
