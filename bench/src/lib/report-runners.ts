@@ -1,4 +1,5 @@
 // The report's tables for no-change at several sizes, fresh-runner-change and plain-pipeline.
+import type { TimeBreakdown } from './buildkit-log';
 import { formatRatio, formatSeconds, type Summary } from './stats';
 
 const table = (head: string[], rows: string[][]) => [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -44,17 +45,8 @@ export interface FreshRunnerChangeView {
     sameDigestOnEveryBuilder: boolean;
   }[];
 }
-interface BreakdownView {
-  baseResolve: number;
-  basePull: { seconds: number; bytes: number };
-  cacheImport: number;
-  cachePull: { seconds: number; bytes: number };
-  unpack: number;
-  compile: number;
-  otherSteps: number;
-  export: number;
-  internal: number;
-}
+/** What a result file keeps of a time breakdown (the step lists aside). */
+type BreakdownView = Omit<TimeBreakdown, 'cachedSteps' | 'ranSteps'>;
 
 /** The mean of one part of (a)'s breakdown over the runs, in seconds. */
 function mean(xs: BreakdownView[], part: (b: BreakdownView) => number): number {
