@@ -71,6 +71,7 @@ describe('App', () => {
     expect(screen.getByRole('link', { name: 'Images' })).toHaveClass('active');
     expect(screen.getByRole('link', { name: 'CI runs' })).not.toHaveClass('active');
     expect(requestedUrls(fetchMock).sort()).toEqual([
+      '/api/v1/images/registry.example%2Fns%2Fslipway-api/builds?limit=1',
       '/api/v1/images/registry.example%2Fns%2Fslipway-api/builds?limit=20',
       '/api/v1/images/registry.example%2Fns%2Fslipway-api/sizes?limit=200',
     ]);

@@ -1,6 +1,6 @@
 import type { Build, Outcome } from '@slipway/api-contract';
 import type { Check } from './shape';
-import { arrayOf, hasShape, isNumber, isString, optional } from './shape';
+import { arrayOf, hasShape, isBoolean, isNumber, isString, optional } from './shape';
 
 // Shared by every feature that reads builds (builds, images, runs).
 // Record<Outcome, ...>: an outcome added to the contract does not compile until it is listed here.
@@ -26,6 +26,9 @@ const BUILD_CHECKS = {
   outcome: isOutcome,
   durationMs: isNumber,
   ciRunId: (value) => value === undefined || isString(value),
+  sbomDigest: optional(isString),
+  sbomPackages: optional(isNumber),
+  signed: optional(isBoolean),
   recordedAt: isString,
 } satisfies { [K in keyof Build]-?: Check };
 

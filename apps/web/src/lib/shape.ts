@@ -5,6 +5,7 @@ export type Check = (value: unknown) => boolean;
 
 export const isString: Check = (value) => typeof value === 'string';
 export const isNumber: Check = (value) => typeof value === 'number' && Number.isFinite(value);
+export const isBoolean: Check = (value) => typeof value === 'boolean';
 export const isNullableString: Check = (value) => value === null || isString(value);
 /** A property the contract lets the API leave out or send as null. */
 export const optional =

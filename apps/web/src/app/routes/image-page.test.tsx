@@ -86,7 +86,34 @@ describe('ImagePage', () => {
 
     expect(screen.getByRole('link', { name: '← All images' })).toHaveAttribute('href', '/');
     expect(screen.queryByRole('button', { name: 'Load more' })).not.toBeInTheDocument();
-    expect(requestedUrls(fetchMock).sort()).toEqual([`${BUILDS_URL}?limit=20`, SIZES_URL]);
+    // The history's first page, the latest build's evidence, the chart.
+    expect(requestedUrls(fetchMock).sort()).toEqual([`${BUILDS_URL}?limit=1`, `${BUILDS_URL}?limit=20`, SIZES_URL]);
+  });
+
+  it("shows the latest build's signature and SBOM above the chart, and each build's in its row", async () => {
+    const sbom = `sha256:9d8c7b6a${'5'.repeat(56)}`;
+    const signed = makeBuild({ id: 3, minutesAgo: 2, signed: true, sbomPackages: 87, sbomDigest: sbom });
+    const reused = makeBuild({ id: 2, outcome: 'reused', minutesAgo: 30, signed: false, sbomPackages: 12, sbomDigest: sbom });
+    const old = makeBuild({ id: 1, outcome: 'reused', minutesAgo: 600 });
+    stubImage((url) => {
+      const outcome = url.searchParams.get('outcome');
+      const builds = [signed, reused, old].filter((b) => !outcome || b.outcome === outcome);
+      return jsonResponse({ builds: builds.slice(0, Number(url.searchParams.get('limit'))), nextCursor: null });
+    });
+    renderPage('/?outcome=reused');
+
+    const latest = await screen.findByLabelText("Latest build's supply chain");
+    expect(within(latest).getByText('signed')).toBeInTheDocument();
+    expect(within(latest).getByText('87 packages')).toBeInTheDocument();
+    expect(within(latest).getByTitle(sbom)).toHaveTextContent('sha256:9d8c7b6a…');
+
+    // The filtered history shows only reused builds; the latest build above stays the signed one.
+    await screen.findByRole('region', { name: 'Builds, newest first' });
+    const [first, second] = bodyRows().map((row) => within(row));
+    if (!first || !second) throw new Error('expected two rows');
+    expect(first.getByText('unsigned')).toBeInTheDocument();
+    expect(first.getByText('12 packages')).toBeInTheDocument();
+    expect(second.getByText('not reported')).toBeInTheDocument();
   });
 
   it('loads the size chart for the most recent builds', async () => {
@@ -196,7 +223,9 @@ describe('ImagePage', () => {
 
   it("shows other errors with the API's message and recovers on Retry", async () => {
     let calls = 0;
-    stubImage(() => {
+    stubImage((url) => {
+      // The latest build's evidence is read on its own (limit=1) and says nothing when it fails.
+      if (url.searchParams.get('limit') === '1') return jsonResponse({ builds: [makeBuild()], nextCursor: null });
       calls += 1;
       return calls === 1
         ? apiErrorResponse(500, 'internal', 'The ledger database is locked.')

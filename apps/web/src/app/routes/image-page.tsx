@@ -2,6 +2,7 @@ import type { Outcome } from '@slipway/api-contract';
 import { Link, useSearchParams } from 'react-router';
 import { paths } from '@/config/paths';
 import { BuildHistory } from '@/features/builds/components/build-history';
+import { LatestEvidence } from '@/features/builds/components/latest-evidence';
 import { SizeHistory } from '@/features/images/components/size-history';
 import { isOutcome } from '@/lib/build';
 
@@ -30,6 +31,7 @@ export function ImagePage({ image }: { image: string }) {
       <h2 id="image-heading" className="image-name">
         {image}
       </h2>
+      <LatestEvidence image={image} />
       <SizeHistory image={image} />
       <BuildHistory image={image} outcome={outcome} onOutcomeChange={setOutcome} />
     </section>

@@ -17,13 +17,15 @@ export interface ListImageBuildsOptions {
   cursor?: string | null;
   /** Only builds with this outcome; all of them when absent. */
   outcome?: Outcome | null;
+  /** The page size; BUILDS_PAGE_SIZE when absent. */
+  limit?: number;
   signal?: AbortSignal;
 }
 
 /** One page of an image's builds, newest first. Rejects with a 404 ApiError for an unknown image. */
 export async function listImageBuilds(image: string, options: ListImageBuildsOptions = {}): Promise<BuildPage> {
   const body = await apiGet(imageBuildsPath(image), {
-    query: { limit: BUILDS_PAGE_SIZE, outcome: options.outcome, cursor: options.cursor },
+    query: { limit: options.limit ?? BUILDS_PAGE_SIZE, outcome: options.outcome, cursor: options.cursor },
     signal: options.signal,
   });
   const builds = isRecord(body) ? body['builds'] : undefined;

@@ -9,6 +9,7 @@ import { TagList } from '@/components/tag-list';
 import { paths } from '@/config/paths';
 import { formatDuration, shortDigest, shortHash, shortSha } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
+import { SupplyChain } from './supply-chain';
 
 export function BuildsTable({ builds }: { builds: readonly Build[] }) {
   const now = useNow();
@@ -28,6 +29,7 @@ export function BuildsTable({ builds }: { builds: readonly Build[] }) {
             <th scope="col">Git sha</th>
             <th scope="col">Nx hash</th>
             <th scope="col">CI run</th>
+            <th scope="col">Supply chain</th>
           </tr>
         </thead>
         <tbody>
@@ -63,6 +65,9 @@ export function BuildsTable({ builds }: { builds: readonly Build[] }) {
                 ) : (
                   <span className="muted">—</span>
                 )}
+              </td>
+              <td data-label="Supply chain">
+                <SupplyChain build={build} />
               </td>
             </tr>
           ))}
