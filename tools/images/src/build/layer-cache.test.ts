@@ -37,10 +37,10 @@ describe('layerCacheArgs', () => {
     expect(layerCacheArgs({ mode: 'read', ref })).toEqual(['--cache-from', `type=registry,ref=${ref}`]);
   });
 
-  it('writes every stage with OCI media types in readwrite mode', () => {
+  it('writes every stage, zstd-compressed, with OCI media types in readwrite mode', () => {
     const args = layerCacheArgs({ mode: 'readwrite', ref });
     expect(args.slice(0, 2)).toEqual(['--cache-from', `type=registry,ref=${ref}`]);
-    expect(args[3]).toBe(`type=registry,ref=${ref},mode=max,oci-mediatypes=true,image-manifest=true,ignore-error=true`);
+    expect(args[3]).toBe(`type=registry,ref=${ref},mode=max,oci-mediatypes=true,image-manifest=true,compression=zstd,ignore-error=true`);
   });
 
   it('reaches buildx before the context, and not at all when off', () => {
