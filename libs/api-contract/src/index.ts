@@ -36,6 +36,12 @@ export type RunSummary = Schemas['RunSummary'];
 export type RunPage = Schemas['RunPage'];
 /** The body of `GET /api/v1/runs/{runId}`: a run and its builds. */
 export type Run = Schemas['Run'];
+/** A release as the release job submits it to `POST /api/v1/releases`. */
+export type NewRelease = Schemas['NewRelease'];
+/** A recorded release: a version given to an image digest. */
+export type Release = Schemas['Release'];
+/** The body of `GET /api/v1/releases`: the latest releases, newest first. */
+export type ReleaseList = Schemas['ReleaseList'];
 /** The body of every error response: `{"error": {code, message, fields?}}`. */
 export type ErrorBody = Schemas['ErrorBody'];
 /** The `error` of an `ErrorBody`. */

@@ -3,7 +3,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { Build, BuildPage, ErrorBody, ImageList, ImageSummary, NewBuild, Outcome, paths } from '@slipway/api-contract';
+import type {
+  Build,
+  BuildPage,
+  ErrorBody,
+  ImageList,
+  ImageSummary,
+  NewBuild,
+  NewRelease,
+  Outcome,
+  paths,
+  Release,
+  ReleaseList,
+} from '@slipway/api-contract';
 import type { Json, SchemaObject } from './schema-validator';
 import { isObject, resolveRef, validate } from './schema-validator';
 
@@ -85,7 +97,9 @@ describe('openapi.yaml', () => {
     const declaredTags = (isObject(doc) && Array.isArray(doc['tags']) ? doc['tags'] : []).map((t) => isObject(t) && t['name']);
     const ids = operations.map(({ op }) => op['operationId']);
     expect(new Set(ids).size, 'operationIds are unique').toBe(ids.length);
-    expect(ids).toEqual(['getHealth', 'getReadiness', 'createBuild', 'listImages', 'listImageBuilds', 'listImageSizes', 'listRuns', 'getRun']);
+    expect(ids).toEqual([
+      'getHealth', 'getReadiness', 'createBuild', 'createRelease', 'listReleases', 'listImages', 'listImageBuilds', 'listImageSizes', 'listRuns', 'getRun',
+    ]);
     for (const { route, method, op } of operations) {
       expect(op['summary'], `${method} ${route}`).toEqual(expect.any(String));
       expect(op['tags'], `${method} ${route}`).toEqual([expect.any(String)]);
@@ -104,10 +118,10 @@ describe('openapi.yaml', () => {
     }
   });
 
-  it('protects only POST /api/v1/builds with the bearer token', () => {
+  it('protects only the writes, POST /api/v1/builds and /api/v1/releases, with the bearer token', () => {
     expect(at('#/components/securitySchemes/bearerAuth')).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const { route, method, op } of operations) {
-      const secured = route === '/api/v1/builds' && method === 'post';
+      const secured = (route === '/api/v1/builds' || route === '/api/v1/releases') && method === 'post';
       expect(op['security'], `${method} ${route}`).toEqual(secured ? [{ bearerAuth: [] }] : undefined);
     }
   });
@@ -125,6 +139,17 @@ describe('openapi.yaml', () => {
     const order = (props: SchemaObject) => Object.values(props).map((p) => (p as SchemaObject)['x-order']);
     expect(order(buildProps)).toEqual(Object.keys(buildProps).map((_, i) => i + 1));
     expect(order(newProps)).toEqual(Object.keys(newProps).map((_, i) => i + 2));
+  });
+
+  it('makes Release exactly NewRelease plus id and recordedAt, in the same order', () => {
+    const newRelease = schemas['NewRelease'] as SchemaObject;
+    const release = schemas['Release'] as SchemaObject;
+    expect(newRelease['additionalProperties']).toBe(false);
+    const newProps = newRelease['properties'] as SchemaObject;
+    const props = release['properties'] as SchemaObject;
+    expect(Object.keys(props)).toEqual(['id', ...Object.keys(newProps), 'recordedAt']);
+    for (const [name, schema] of Object.entries(newProps)) expect(props[name], name).toEqual(schema);
+    expect(release['required']).toEqual(['id', ...(newRelease['required'] as string[]), 'recordedAt']);
   });
 
   it('has examples that satisfy their schemas', () => {
@@ -222,6 +247,8 @@ describe('the exported types', () => {
     expectTypeOf<Build['outcome']>().toEqualTypeOf<Outcome>();
     expectTypeOf<Build['ciRunId']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<Omit<Build, 'id' | 'recordedAt'>>().toEqualTypeOf<NewBuild>();
+    expectTypeOf<Omit<Release, 'id' | 'recordedAt'>>().toEqualTypeOf<NewRelease>();
+    expectTypeOf<ReleaseList['releases']>().toEqualTypeOf<Release[]>();
     expectTypeOf<ImageSummary['latest']>().toEqualTypeOf<Build>();
     expectTypeOf<ImageList['images']>().toEqualTypeOf<ImageSummary[]>();
     expectTypeOf<BuildPage['nextCursor']>().toEqualTypeOf<string | null>();

@@ -73,6 +73,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the latest releases
+         * @description The most recent releases (of one project, with `project`), newest first (by `recordedAt`, then `id`).
+         */
+        get: operations["listReleases"];
+        put?: never;
+        /**
+         * Record an image release
+         * @description Records one release: the version the release tool gave an image digest
+         *     that `main` built, maybe many commits earlier. A project has one
+         *     release per version, so the version is the request's own idempotency
+         *     key (no `Idempotency-Key` header): repeating a release that is already
+         *     recorded (the same project, version, image, digest, tags, gitSha and
+         *     ciRunId) answers 200 with the stored record and stores nothing; the
+         *     same project and version with another digest, or any other
+         *     difference, answers 409. Unknown properties are rejected.
+         */
+        post: operations["createRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/images": {
         parameters: {
             query?: never;
@@ -578,6 +609,59 @@ export interface components {
             /** @description Every build of the run, ordered by project, then image. */
             builds: components["schemas"]["Build"][];
         };
+        /**
+         * @description The version the release tool gave the digest (by default
+         *     `YYMM.DD.<short sha>`), which is also a tag of the image: 1 to 128
+         *     letters, digits, `_`, `.` and `-`, not starting with `.` or `-`.
+         * @example 2612.02.3f2c1ab
+         */
+        ReleaseVersion: string;
+        /**
+         * @description A release as the release job submits it: everything but the
+         *     server-assigned `id` and `recordedAt`. Unknown properties are
+         *     rejected (400 `invalid_json`).
+         */
+        NewRelease: {
+            project: components["schemas"]["ProjectName"];
+            image: components["schemas"]["ImageName"];
+            digest: components["schemas"]["Digest"];
+            version: components["schemas"]["ReleaseVersion"];
+            /** @description The tags the release put on the digest, 1 to 32, each once. */
+            tags: components["schemas"]["Tag"][];
+            gitSha: components["schemas"]["GitSha"];
+            ciRunId?: components["schemas"]["CiRunId"];
+        };
+        /**
+         * @description A recorded release: the submitted `NewRelease` plus `id` and
+         *     `recordedAt`. `ciRunId` is left out when it was not given.
+         */
+        Release: {
+            /**
+             * Format: int64
+             * @description Assigned by the server; grows with insertion order.
+             * @example 7
+             */
+            id: number;
+            project: components["schemas"]["ProjectName"];
+            image: components["schemas"]["ImageName"];
+            digest: components["schemas"]["Digest"];
+            version: components["schemas"]["ReleaseVersion"];
+            /** @description The tags the release put on the digest, 1 to 32, each once. */
+            tags: components["schemas"]["Tag"][];
+            gitSha: components["schemas"]["GitSha"];
+            ciRunId?: components["schemas"]["CiRunId"];
+            /**
+             * Format: date-time
+             * @description When the server recorded the release (UTC, millisecond precision).
+             * @example 2026-12-02T09:30:00.123Z
+             */
+            recordedAt: string;
+        };
+        /** @description The most recent releases, newest first. */
+        ReleaseList: {
+            /** @description Up to `limit` releases. */
+            releases: components["schemas"]["Release"][];
+        };
         /** @description The liveness answer. */
         Health: {
             /** @enum {string} */
@@ -601,8 +685,9 @@ export interface components {
         ErrorDetail: {
             /**
              * @description A stable, machine-readable snake_case code: `invalid_json`,
-             *     `invalid_build`, `invalid_query`, `invalid_idempotency_key`,
-             *     `idempotency_key_reused`, `unsupported_media_type`,
+             *     `invalid_build`, `invalid_release`, `invalid_query`,
+             *     `invalid_idempotency_key`, `idempotency_key_reused`,
+             *     `release_conflict`, `unsupported_media_type`,
              *     `body_too_large`, `unauthorized`, `not_found`,
              *     `method_not_allowed`, `unavailable`, `internal_error` or
              *     `bad_request`. Clients should treat unknown codes by status.
@@ -905,6 +990,143 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listReleases: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only the releases of this Nx project (exact match; see `ProjectName`).
+                 * @example api
+                 */
+                project?: components["schemas"]["ProjectName"];
+                /** @description How many releases to answer. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Up to `limit` releases, newest first; an empty list when none is recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseList"];
+                };
+            };
+            /** @description `project` or `limit` is invalid (`invalid_query`; `fields` names each bad parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "project": "api",
+                 *       "image": "registry.example/ns/slipway-api",
+                 *       "digest": "sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f",
+                 *       "version": "2612.02.3f2c1ab",
+                 *       "tags": [
+                 *         "2612.02.3f2c1ab"
+                 *       ],
+                 *       "gitSha": "3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3",
+                 *       "ciRunId": "9876543210"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewRelease"];
+            };
+        };
+        responses: {
+            /** @description The same release was already recorded; the body is the stored record. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Release"];
+                };
+            };
+            /** @description The release was recorded; the body is the stored record. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Release"];
+                };
+            };
+            /**
+             * @description The body is not a single JSON object of the right shape
+             *     (`invalid_json`), or the release breaks a rule of `NewRelease`
+             *     (`invalid_release`; `fields` maps each offending property to what
+             *     is wrong with it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_release",
+                     *         "message": "The release record is invalid; see fields for details.",
+                     *         "fields": {
+                     *           "digest": "must be sha256: followed by 64 lowercase hex characters"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /**
+             * @description The project already has a release of this version with another
+             *     digest, or otherwise different (`release_conflict`); `fields`
+             *     names each property that differs.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "release_conflict",
+                     *         "message": "Project \"api\" already has release \"2612.02.3f2c1ab\", recorded with other values; a release version is recorded once.",
+                     *         "fields": {
+                     *           "digest": "differs from the recorded sha256:0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -220,8 +220,9 @@ type ErrorBody struct {
 // ErrorDetail What went wrong.
 type ErrorDetail struct {
 	// Code A stable, machine-readable snake_case code: `invalid_json`,
-	// `invalid_build`, `invalid_query`, `invalid_idempotency_key`,
-	// `idempotency_key_reused`, `unsupported_media_type`,
+	// `invalid_build`, `invalid_release`, `invalid_query`,
+	// `invalid_idempotency_key`, `idempotency_key_reused`,
+	// `release_conflict`, `unsupported_media_type`,
 	// `body_too_large`, `unauthorized`, `not_found`,
 	// `method_not_allowed`, `unavailable`, `internal_error` or
 	// `bad_request`. Clients should treat unknown codes by status.
@@ -444,6 +445,60 @@ type NewBuild struct {
 	Signed *Signed `json:"signed,omitempty"`
 }
 
+// NewRelease A release as the release job submits it: everything but the
+// server-assigned `id` and `recordedAt`. Unknown properties are
+// rejected (400 `invalid_json`).
+type NewRelease struct {
+	// Project The Nx project that owns the image: letters, digits, `.`, `_` and `-`,
+	// starting with a letter or digit, optionally scoped as `@scope/name`
+	// (the scope in lowercase); at most 214 characters.
+	//
+	// Example: api
+	Project ProjectName `json:"project"`
+
+	// Image The image name without tag or digest: an optional registry host (with
+	// optional port) and a repository path, all in lowercase, at most 255
+	// characters. The first path component counts as the registry host when
+	// more components follow and it contains `.` or `:` or is `localhost`.
+	// Path components are lowercase letters and digits, separated by `.`,
+	// `_`, `__` or runs of `-`.
+	//
+	// Example: registry.example/ns/slipway-api
+	Image ImageName `json:"image"`
+
+	// Digest The image manifest digest, `sha256:` followed by 64 lowercase hex characters.
+	//
+	// Example: sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f
+	Digest Digest `json:"digest"`
+
+	// Version The version the release tool gave the digest (by default
+	// `YYMM.DD.<short sha>`), which is also a tag of the image: 1 to 128
+	// letters, digits, `_`, `.` and `-`, not starting with `.` or `-`.
+	//
+	// Example: 2612.02.3f2c1ab
+	Version ReleaseVersion `json:"version"`
+
+	// Tags The tags the release put on the digest, 1 to 32, each once.
+	Tags []Tag `json:"tags"`
+
+	// GitSha The commit the image was built from, 7 to 40 lowercase hex characters.
+	//
+	// Example: 3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3
+	GitSha GitSha `json:"gitSha"`
+
+	// CiRunId Identifies the CI run, at most 128 characters, without leading or
+	// trailing white space, and without the characters that hide or reorder
+	// displayed text or stand for broken input: control characters, U+FFFD,
+	// and the format characters U+00AD (soft hyphen), U+061C, U+180E,
+	// U+200B to U+200F (zero-width spaces and joiners, bidi marks), U+2028
+	// to U+202E (line and paragraph separators, bidi embeddings and
+	// overrides), U+2060 to U+206F (word joiner, bidi isolates), U+FEFF and
+	// U+FFF9 to U+FFFB. An empty string counts as absent.
+	//
+	// Example: 9876543210
+	CiRunId *CiRunId `json:"ciRunId,omitempty"`
+}
+
 // NxHash The Nx task hash of the image's docker-build target, 1 to 128 letters and digits.
 //
 // Example: 8412093740293847
@@ -474,6 +529,82 @@ type Readiness struct {
 
 // ReadinessStatus defines model for Readiness.Status.
 type ReadinessStatus string
+
+// Release A recorded release: the submitted `NewRelease` plus `id` and
+// `recordedAt`. `ciRunId` is left out when it was not given.
+type Release struct {
+	// Id Assigned by the server; grows with insertion order.
+	//
+	// Example: 7
+	Id int64 `json:"id"`
+
+	// Project The Nx project that owns the image: letters, digits, `.`, `_` and `-`,
+	// starting with a letter or digit, optionally scoped as `@scope/name`
+	// (the scope in lowercase); at most 214 characters.
+	//
+	// Example: api
+	Project ProjectName `json:"project"`
+
+	// Image The image name without tag or digest: an optional registry host (with
+	// optional port) and a repository path, all in lowercase, at most 255
+	// characters. The first path component counts as the registry host when
+	// more components follow and it contains `.` or `:` or is `localhost`.
+	// Path components are lowercase letters and digits, separated by `.`,
+	// `_`, `__` or runs of `-`.
+	//
+	// Example: registry.example/ns/slipway-api
+	Image ImageName `json:"image"`
+
+	// Digest The image manifest digest, `sha256:` followed by 64 lowercase hex characters.
+	//
+	// Example: sha256:4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f
+	Digest Digest `json:"digest"`
+
+	// Version The version the release tool gave the digest (by default
+	// `YYMM.DD.<short sha>`), which is also a tag of the image: 1 to 128
+	// letters, digits, `_`, `.` and `-`, not starting with `.` or `-`.
+	//
+	// Example: 2612.02.3f2c1ab
+	Version ReleaseVersion `json:"version"`
+
+	// Tags The tags the release put on the digest, 1 to 32, each once.
+	Tags []Tag `json:"tags"`
+
+	// GitSha The commit the image was built from, 7 to 40 lowercase hex characters.
+	//
+	// Example: 3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3
+	GitSha GitSha `json:"gitSha"`
+
+	// CiRunId Identifies the CI run, at most 128 characters, without leading or
+	// trailing white space, and without the characters that hide or reorder
+	// displayed text or stand for broken input: control characters, U+FFFD,
+	// and the format characters U+00AD (soft hyphen), U+061C, U+180E,
+	// U+200B to U+200F (zero-width spaces and joiners, bidi marks), U+2028
+	// to U+202E (line and paragraph separators, bidi embeddings and
+	// overrides), U+2060 to U+206F (word joiner, bidi isolates), U+FEFF and
+	// U+FFF9 to U+FFFB. An empty string counts as absent.
+	//
+	// Example: 9876543210
+	CiRunId *CiRunId `json:"ciRunId,omitempty"`
+
+	// RecordedAt When the server recorded the release (UTC, millisecond precision).
+	//
+	// Example: 2026-12-02T09:30:00.123Z
+	RecordedAt time.Time `json:"recordedAt"`
+}
+
+// ReleaseList The most recent releases, newest first.
+type ReleaseList struct {
+	// Releases Up to `limit` releases.
+	Releases []Release `json:"releases"`
+}
+
+// ReleaseVersion The version the release tool gave the digest (by default
+// `YYMM.DD.<short sha>`), which is also a tag of the image: 1 to 128
+// letters, digits, `_`, `.` and `-`, not starting with `.` or `-`.
+//
+// Example: 2612.02.3f2c1ab
+type ReleaseVersion = string
 
 // Run One CI run: the `RunSummary` fields plus every build of the run,
 // ordered by project, then image.
@@ -750,6 +881,15 @@ type ListImageSizesParams struct {
 	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListReleasesParams defines parameters for ListReleases.
+type ListReleasesParams struct {
+	// Project Only the releases of this Nx project (exact match; see `ProjectName`).
+	Project *ProjectName `form:"project,omitempty" json:"project,omitempty"`
+
+	// Limit How many releases to answer.
+	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListRunsParams defines parameters for ListRuns.
 type ListRunsParams struct {
 	// Limit The page size.
@@ -762,3 +902,6 @@ type ListRunsParams struct {
 
 // CreateBuildJSONRequestBody defines body for CreateBuild for application/json ContentType.
 type CreateBuildJSONRequestBody = NewBuild
+
+// CreateReleaseJSONRequestBody defines body for CreateRelease for application/json ContentType.
+type CreateReleaseJSONRequestBody = NewRelease
