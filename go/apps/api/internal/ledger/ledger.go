@@ -243,6 +243,8 @@ type Store interface {
 	Runs(ctx context.Context, page RunPageRequest) (RunPage, error)
 	// Run returns one CI run with its builds, or a NotFoundError.
 	Run(ctx context.Context, ciRunID string) (Run, error)
+	// ReleaseStore records the versions released digests were given.
+	ReleaseStore
 	// Ping checks that the store answers.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

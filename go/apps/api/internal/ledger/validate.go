@@ -45,8 +45,11 @@ var (
 	nxHashRe        = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 )
 
-// ValidationError lists what is wrong with a build, per JSON field.
+// ValidationError lists what is wrong with a build (or a release), per
+// JSON field.
 type ValidationError struct {
+	// Record is what is invalid: "" for a build, "release" for a release.
+	Record string
 	// Fields maps a JSON field path ("digest", "tags[2]") to a short
 	// description of the problem ("must be ...").
 	Fields map[string]string
@@ -63,7 +66,11 @@ func (e *ValidationError) Error() string {
 	for i, k := range keys {
 		parts[i] = k + " " + e.Fields[k]
 	}
-	return "invalid build: " + strings.Join(parts, "; ")
+	record := e.Record
+	if record == "" {
+		record = "build"
+	}
+	return "invalid " + record + ": " + strings.Join(parts, "; ")
 }
 
 // Validate checks every field of b and returns a *ValidationError listing

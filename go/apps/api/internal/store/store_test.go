@@ -126,7 +126,7 @@ func TestOpenMigratesOnce(t *testing.T) {
 			versions = append(versions, v)
 		}
 		rows.Close()
-		if want := []string{"0001_create_builds", "0002_budgets_and_runs", "0003_idempotency_keys", "0004_image_summaries", "0005_run_summaries", "0006_supply_chain"}; !slices.Equal(versions, want) {
+		if want := []string{"0001_create_builds", "0002_budgets_and_runs", "0003_idempotency_keys", "0004_image_summaries", "0005_run_summaries", "0006_supply_chain", "0007_releases"}; !slices.Equal(versions, want) {
 			t.Fatalf("schema_migrations = %v, want %v", versions, want)
 		}
 		page, err := s2.Builds(context.Background(), "r.example/a", ledger.BuildFilter{}, ledger.BuildPageRequest{Limit: 10})
