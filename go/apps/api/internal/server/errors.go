@@ -13,6 +13,8 @@ import (
 // Error codes specific to the ledger API.
 const (
 	codeInvalidBuild          = "invalid_build"
+	codeInvalidRelease        = "invalid_release"
+	codeReleaseConflict       = "release_conflict"
 	codeInvalidQuery          = "invalid_query"
 	codeInvalidIdempotencyKey = "invalid_idempotency_key"
 	codeIdempotencyKeyReused  = "idempotency_key_reused"
@@ -27,7 +29,10 @@ const statusClientClosed = 499
 // fail answers err. It is the one place where errors become statuses:
 //
 //   - an *httpx.Error is already an answer (a bad header, body or query);
-//   - a *ledger.ValidationError is 400 invalid_build, naming the bad fields;
+//   - a *ledger.ValidationError is 400 invalid_build (invalid_release for
+//     a release), naming the bad fields;
+//   - a *ledger.ReleaseConflictError is 409 release_conflict, naming the
+//     properties that differ from the recorded release;
 //   - a *ledger.NotFoundError is 404 not_found, naming the image or run;
 //   - ledger.ErrIdempotencyKeyReused is 422 idempotency_key_reused;
 //   - anything else is logged and answers 500 internal_error without its
@@ -42,13 +47,22 @@ func (s *Server) answer(r *http.Request, err error) *httpx.Error {
 		answer   *httpx.Error
 		invalid  *ledger.ValidationError
 		notFound *ledger.NotFoundError
+		conflict *ledger.ReleaseConflictError
 	)
 	switch {
 	case errors.As(err, &answer):
 		return answer
+	case errors.As(err, &invalid) && invalid.Record == "release":
+		return &httpx.Error{Status: http.StatusBadRequest, Code: codeInvalidRelease,
+			Message: "The release record is invalid; see fields for details.", Fields: invalid.Fields}
 	case errors.As(err, &invalid):
 		return &httpx.Error{Status: http.StatusBadRequest, Code: codeInvalidBuild,
 			Message: "The build record is invalid; see fields for details.", Fields: invalid.Fields}
+	case errors.As(err, &conflict):
+		return &httpx.Error{Status: http.StatusConflict, Code: codeReleaseConflict,
+			Message: fmt.Sprintf("Project %s already has release %s, recorded with other values; a release version is recorded once.",
+				httpx.Quote(conflict.Project), httpx.Quote(conflict.Version)),
+			Fields: conflict.Fields}
 	case errors.As(err, &notFound) && notFound.Kind == ledger.NotFoundRun:
 		return httpx.NewError(http.StatusNotFound, httpx.CodeNotFound,
 			fmt.Sprintf("No CI run %s is recorded.", httpx.Quote(notFound.Name)))

@@ -12,7 +12,7 @@ func (s *Server) routes() http.Handler {
 	requireWriter := httpx.BearerAuth{
 		Tokens: s.tokens,
 		Realm:  "slipway",
-		DisabledMessage: "Recording builds is disabled on this server: set " + config.EnvWriteTokens +
+		DisabledMessage: "Recording builds and releases is disabled on this server: set " + config.EnvWriteTokens +
 			" to one or more comma-separated bearer tokens.",
 	}.Wrap
 	limitBody := httpx.LimitBody(s.cfg.MaxBodyBytes)
@@ -21,6 +21,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /readyz", s.handleReadyz)
 	mux.Handle("POST /api/v1/builds", requireWriter(limitBody(http.HandlerFunc(s.handleCreateBuild))))
+	mux.Handle("POST /api/v1/releases", requireWriter(limitBody(http.HandlerFunc(s.handleCreateRelease))))
+	mux.HandleFunc("GET /api/v1/releases", s.handleListReleases)
 	mux.HandleFunc("GET /api/v1/images", s.handleListImages)
 	// {image} is one path segment: clients send the image name with
 	// encodeURIComponent, so "/" arrives as %2F and PathValue decodes it.

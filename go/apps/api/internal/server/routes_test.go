@@ -26,6 +26,7 @@ func TestRoutes(t *testing.T) {
 			{"GET", "/", 404, ""},
 			{"GET", "/api/v1/builds", 405, "POST"},
 			{"DELETE", "/api/v1/images", 405, "GET"},
+			{"DELETE", "/api/v1/releases", 405, "GET, HEAD, POST"},
 			{"POST", "/api/v1/images/r.example%2Fa/builds", 405, "GET"},
 			{"POST", "/api/v1/images/r.example%2Fa/sizes", 405, "GET"},
 			{"POST", "/api/v1/runs", 405, "GET"},
