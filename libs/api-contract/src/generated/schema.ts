@@ -92,10 +92,11 @@ export interface paths {
          *     that `main` built, maybe many commits earlier. A project has one
          *     release per version, so the version is the request's own idempotency
          *     key (no `Idempotency-Key` header): repeating a release that is already
-         *     recorded (the same project, version, image, digest, tags, gitSha and
-         *     ciRunId) answers 200 with the stored record and stores nothing; the
-         *     same project and version with another digest, or any other
-         *     difference, answers 409. Unknown properties are rejected.
+         *     recorded (the same project, version, image and digest; a re-run of
+         *     the release job may send another `ciRunId`) answers 200 with the
+         *     stored record, as first recorded, and stores nothing; the same
+         *     project and version with another digest or image answers 409.
+         *     Unknown properties are rejected.
          */
         post: operations["createRelease"];
         delete?: never;
@@ -1103,8 +1104,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             /**
              * @description The project already has a release of this version with another
-             *     digest, or otherwise different (`release_conflict`); `fields`
-             *     names each property that differs.
+             *     digest or image (`release_conflict`); `fields` names each that
+             *     differs.
              */
             409: {
                 headers: {
@@ -1115,7 +1116,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "release_conflict",
-                     *         "message": "Project \"api\" already has release \"2612.02.3f2c1ab\", recorded with other values; a release version is recorded once.",
+                     *         "message": "Project \"api\" already has release \"2612.02.3f2c1ab\" of another digest or image; a release version is recorded once.",
                      *         "fields": {
                      *           "digest": "differs from the recorded sha256:0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b"
                      *         }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -106,24 +105,22 @@ func (e *ReleaseConflictError) Error() string {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	return fmt.Sprintf("release %s of %s already recorded with another %s", e.Version, e.Project, strings.Join(keys, ", "))
+	return fmt.Sprintf("release %s of %s already recorded with another %s", e.Version, e.Project, strings.Join(keys, " and "))
 }
 
 // Conflict compares r with the stored release of the same project and
-// version: nil when they are the same release (a repeat), or a
-// *ReleaseConflictError naming what differs.
+// version: nil when it is the same release (the same image and digest),
+// or a *ReleaseConflictError naming what differs. The rest of a repeat
+// (tags, commit, CI run: a re-run of the release job has another run id)
+// does not make it another release; the stored record stands.
 func (r NewRelease) Conflict(stored Release) error {
 	f := map[string]string{}
-	differ := func(field string, same bool, recorded string) {
-		if !same {
-			f[field] = "differs from the recorded " + recorded
-		}
+	if r.Image != stored.Image {
+		f["image"] = "differs from the recorded " + stored.Image
 	}
-	differ("image", r.Image == stored.Image, stored.Image)
-	differ("digest", r.Digest == stored.Digest, stored.Digest)
-	differ("tags", slices.Equal(r.Tags, stored.Tags), strings.Join(stored.Tags, ","))
-	differ("gitSha", r.GitSHA == stored.GitSHA, stored.GitSHA)
-	differ("ciRunId", r.CIRunID == stored.CIRunID, fmt.Sprintf("%q", stored.CIRunID))
+	if r.Digest != stored.Digest {
+		f["digest"] = "differs from the recorded " + stored.Digest
+	}
 	if len(f) == 0 {
 		return nil
 	}
@@ -136,7 +133,7 @@ type ReleaseStore interface {
 	// AddRelease stores r (whose RecordedAt is already set) unless its
 	// project already has a release of its version. Then it stores nothing
 	// and returns the stored release with created false when it is the
-	// same release, or a *ReleaseConflictError when it differs.
+	// same release (NewRelease.Conflict), or a *ReleaseConflictError.
 	AddRelease(ctx context.Context, r Release) (stored Release, created bool, err error)
 	// Releases returns the most recent limit releases (of project, when not
 	// empty), newest first (by RecordedAt, then ID).

@@ -72,8 +72,9 @@ func TestReleaseConflict(t *testing.T) {
 	}{
 		{"the same release", func(*NewRelease) {}, nil},
 		{"another digest", func(r *NewRelease) { r.Digest = "sha256:" + strings.Repeat("cd", 32) }, []string{"digest"}},
-		{"other tags", func(r *NewRelease) { r.Tags = append(r.Tags, "latest") }, []string{"tags"}},
-		{"another run and commit", func(r *NewRelease) { r.CIRunID, r.GitSHA = "", "def5678" }, []string{"ciRunId", "gitSha"}},
+		{"a re-run: another run, other tags", func(r *NewRelease) { r.CIRunID, r.Tags = "gh-7-2", append(r.Tags, "latest") }, nil},
+		{"another image and digest", func(r *NewRelease) { r.Image, r.Digest = "r.example/x", "sha256:"+strings.Repeat("cd", 32) },
+			[]string{"image", "digest"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

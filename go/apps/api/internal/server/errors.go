@@ -60,7 +60,7 @@ func (s *Server) answer(r *http.Request, err error) *httpx.Error {
 			Message: "The build record is invalid; see fields for details.", Fields: invalid.Fields}
 	case errors.As(err, &conflict):
 		return &httpx.Error{Status: http.StatusConflict, Code: codeReleaseConflict,
-			Message: fmt.Sprintf("Project %s already has release %s, recorded with other values; a release version is recorded once.",
+			Message: fmt.Sprintf("Project %s already has release %s of another digest or image; a release version is recorded once.",
 				httpx.Quote(conflict.Project), httpx.Quote(conflict.Version)),
 			Fields: conflict.Fields}
 	case errors.As(err, &notFound) && notFound.Kind == ledger.NotFoundRun:

@@ -13,7 +13,7 @@ import (
 // into the contract's NewRelease and validated by the ledger (400
 // invalid_release). A project has one release per version, so no
 // Idempotency-Key is needed: the same release again answers 200 with the
-// stored record, and the version with other values answers 409.
+// stored record, and the version of another digest or image answers 409.
 func (s *Server) handleCreateRelease(w http.ResponseWriter, r *http.Request) {
 	var body apitypes.NewRelease
 	if e := httpx.DecodeJSON(r, &body); e != nil {

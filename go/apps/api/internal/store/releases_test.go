@@ -17,10 +17,10 @@ func release(project, version, digestByte string, at time.Time) ledger.Release {
 		GitSHA: "abc1234", CIRunID: "run-9"}, RecordedAt: at}
 }
 
-// TestAddRelease: a new version is stored (created), the same release again
-// returns the stored one and stores nothing, and another digest (or run)
-// for the same project and version is a conflict naming what differs.
-// Another project may use the same version.
+// TestAddRelease: a new version is stored (created); the same release again
+// (a re-run with another run id too) returns the stored one and stores
+// nothing; another digest or image for the same project and version is a
+// conflict naming what differs. Another project may use the same version.
 func TestAddRelease(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
@@ -34,7 +34,8 @@ func TestAddRelease(t *testing.T) {
 			{"a new release", first, true, nil},
 			{"the same release, later", func() ledger.Release { r := first; r.RecordedAt = t0.Add(time.Hour); return r }(), false, nil},
 			{"another digest", release("api", "2612.02.abc1234", "b", t0.Add(time.Hour)), false, []string{"digest"}},
-			{"another run", func() ledger.Release { r := first; r.CIRunID = ""; return r }(), false, []string{"ciRunId"}},
+			{"a re-run of the job", func() ledger.Release { r := first; r.CIRunID = "run-9-2"; return r }(), false, nil},
+			{"another image", func() ledger.Release { r := first; r.Image = "r.example/other"; return r }(), false, []string{"image"}},
 			{"the same version of another project", release("web", "2612.02.abc1234", "b", t0.Add(time.Minute)), true, nil},
 			{"a later version of the same digest", release("api", "2612.03.def5678", "a", t0.Add(2*time.Minute)), true, nil},
 		}
