@@ -1,5 +1,5 @@
-import type { NewBuild } from '@slipway/api-contract';
-import { idempotencyKey, ledgerConfig, postBuild } from './ledger';
+import type { NewBuild, NewRelease } from '@slipway/api-contract';
+import { idempotencyKey, ledgerConfig, postBuild, postRelease } from './ledger';
 
 const build: NewBuild = {
   project: 'api',
@@ -105,5 +105,48 @@ describe('postBuild', () => {
   it('gives up after three attempts and says why', async () => {
     const f = fakeFetch([new TypeError('fetch failed'), new TypeError('fetch failed'), new TypeError('fetch failed')]);
     await expect(postBuild(config, build, { fetch: f.impl, retryDelayMs: 1 })).rejects.toThrow(/after 3 attempts: no answer \(fetch failed\)/);
+  });
+});
+
+describe('postRelease', () => {
+  const config = { url: 'http://ledger.test', token: 'secret' };
+  const release: NewRelease = {
+    project: 'api',
+    image: 'registry.example/ns/slipway-api',
+    digest: `sha256:${'a'.repeat(64)}`,
+    version: '2612.02.1a2b3c4',
+    tags: ['2612.02.1a2b3c4'],
+    gitSha: '1a2b3c4',
+    ciRunId: '7',
+  };
+  const stored = { ...release, id: 3, recordedAt: '2026-12-02T00:00:00Z' };
+
+  it('POSTs the release with the bearer token, no Idempotency-Key, and returns the stored record', async () => {
+    const f = fakeFetch([json(201, stored)]);
+    expect((await postRelease(config, release, { fetch: f.impl })).id).toBe(3);
+    expect(f.calls[0]?.url).toBe('http://ledger.test/api/v1/releases');
+    const headers = f.calls[0]?.init.headers as Record<string, string>;
+    expect(headers['Authorization']).toBe('Bearer secret');
+    expect(headers['Idempotency-Key']).toBeUndefined();
+    expect(JSON.parse(String(f.calls[0]?.init.body))).toEqual(release);
+  });
+
+  it('takes a repeat (200) as recorded, also after a lost answer', async () => {
+    const f = fakeFetch([json(503, { error: { code: 'unavailable', message: 'later' } }), json(200, stored)]);
+    expect(await postRelease(config, release, { fetch: f.impl, retryDelayMs: 1 })).toEqual(stored);
+    expect(f.calls).toHaveLength(2);
+  });
+
+  it('refuses, without retrying, a version the ledger holds for another digest', async () => {
+    const f = fakeFetch([json(409, { error: { code: 'release_conflict', message: 'Already released.', fields: { digest: 'differs' } } })]);
+    await expect(postRelease(config, release, { fetch: f.impl })).rejects.toThrow(
+      /holds release 2612\.02\.1a2b3c4 of api for another digest than sha256:a+ \(409 release_conflict: Already released\. \(digest: differs\)\)/,
+    );
+    expect(f.calls).toHaveLength(1);
+  });
+
+  it('quotes a refused release record', async () => {
+    const f = fakeFetch([json(400, { error: { code: 'invalid_release', message: 'The release record is invalid.', fields: { version: 'bad' } } })]);
+    await expect(postRelease(config, release, { fetch: f.impl })).rejects.toThrow(/refused the release record \(400 invalid_release/);
   });
 });

@@ -1,5 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { NewRelease } from '@slipway/api-contract';
 import { writeJsonAtomic } from '../lib/json-file';
+import { ciRunId } from '../publish/decide';
+import { ledgerConfig, postRelease } from '../publish/ledger';
 import { addTags } from '../publish/registry-ops';
 import { readPulledRelease } from './release-pull';
 import { nxDockerVersionPath, parseNxDockerVersion, releaseRecordPath, releaseSource } from './source';
@@ -20,6 +23,14 @@ export interface ReleaseRecord {
   gitSha: string;
   verified: true;
   releasedAt: string;
+  /** The ledger's id of the release, when it was recorded there (LEDGER_URL). */
+  ledgerId?: number;
+}
+
+/** The ledger's record of a release (the API contract's NewRelease). */
+export function ledgerRelease(record: ReleaseRecord, runId: string | undefined): NewRelease {
+  const { project, image, digest, version, tags, gitSha } = record;
+  return { project, image, digest, version, tags, gitSha, ...(runId ? { ciRunId: runId } : {}) };
 }
 
 /**
@@ -27,8 +38,9 @@ export interface ReleaseRecord {
  * version Nx's version step chose, in the release registry, by digest
  * (`imagetools create`, as docker-publish tags: no layer is uploaded, the
  * manifest is copied as it is), then reads the tag back and requires main's
- * digest. The signature is verified again right before the tag. Writes
- * dist/images/<project>/release.json.
+ * digest. The signature is verified again right before the tag. Records
+ * the release in the ledger when LEDGER_URL is set (a repeat is the same
+ * release, so a re-run is safe) and writes dist/images/<project>/release.json.
  */
 export async function publishRelease(
   project: string,
@@ -38,6 +50,7 @@ export async function publishRelease(
   git: { sha: string },
 ): Promise<ReleaseRecord | undefined> {
   const src = releaseSource(project, env);
+  const ledger = ledgerConfig(env);
   const pulled = readPulledRelease(workspaceRoot, project);
   if (pulled.image !== src.image) throw new Error(`release-pull took ${pulled.image}, but this release tags ${src.image}: run both with the same REGISTRY`);
   if (env['NX_DRY_RUN'] === 'true') {
@@ -65,6 +78,12 @@ export async function publishRelease(
     verified: true,
     releasedAt: new Date().toISOString(),
   };
+  if (ledger) {
+    record.ledgerId = (await postRelease(ledger, ledgerRelease(record, ciRunId(env)))).id;
+    log(`recorded in the ledger at ${ledger.url} as release ${record.ledgerId}`);
+  } else {
+    log('LEDGER_URL is not set: no ledger record');
+  }
   writeJsonAtomic(releaseRecordPath(workspaceRoot, project), record);
   return record;
 }
