@@ -98,8 +98,14 @@ async function phase(client: string, server: CacheProcess, concurrency: number, 
   return { ...r, concurrency, mbPerS: mb / (r.ms / 1000), reqPerS: r.requests / (r.ms / 1000), serverCpuMs, serverCpuMsPerMB: mb > 0 ? serverCpuMs / mb : 0 };
 }
 
-/** One server, fresh directory: every phase in order. */
+/**
+ * One server, fresh directory: every phase in order. The file system is synced first, so
+ * that the PUTs' fsyncs do not wait behind writeback they did not cause: the clones and
+ * builds before the first variant, and the directory the previous variant removed. Without
+ * it, the first variant of a run (after the builds) was the slowest at PUTs and GETs alike.
+ */
 async function measure(v: Variant, client: string, sizes: Sizes): Promise<RunResult> {
+  execFileSync('sync');
   const server = await startCacheProcess(v.bin, { CACHE_READ_TOKENS: READ_TOKEN, CACHE_WRITE_TOKENS: WRITE_TOKEN });
   try {
     const tag = String(Date.now() % 1e9);
