@@ -20,6 +20,8 @@
 // Eviction (evict.go) keeps the directory within a byte budget and an age
 // limit, oldest last use first; last use is kept in memory and written to
 // the files' mtimes now and then.
+//
+// One file over 300 lines: Get, Put and their crash rules read best side by side.
 package fsstore
 
 import (

@@ -6,6 +6,8 @@
 // checks it against that before anything is served. Eviction is the
 // bucket's lifecycle rule. Why minio-go, and why these checks:
 // tools/remote-cache/README.md and docs/adr/0003-remote-cache-server.md.
+//
+// One file over 300 lines: Get, Put and the eviction pass share the bucket rules.
 package s3store
 
 import (
