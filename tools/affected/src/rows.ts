@@ -76,8 +76,8 @@ function lockVersion(pkg: string, from: [string, string], to: [string, string]):
 
 const POSTCSS_8_5_33 = 'sha512-RVHEU9/Pp1Fnjr/MpAJsZoADukCKhfIi15OunEYiGktIkYLkPVvC1sioWolGDS7XByMTx9m/IGbro0Js13zhnQ==';
 const POSTCSS_8_5_32 = 'sha512-LJlKCCAUFKOuZxipUdYw1NzIITEsPcgyOG9LkvRJvuKj/bRzbuRY0ARXvL0pWGpsZvn8jku+LMep2eU0seHp8g==';
-const STRUCTURED_CLONE_1_4_0 = 'sha512-1mEZtMKPM09vDmQt5y7YvmN2+DFTP7Tg0EWXdic8/C6VRnpb33e4ghisCIE3WZjsE2N8mf+QV1Zqh7ZFYLWInQ==';
-const STRUCTURED_CLONE_1_3_0 = 'sha512-WmoN8qaIAo7WTYWbAZuG8PYEhn5fkz7dZrqTBZ7dtt//lL2Gwms1IcnQ5yHqjDfX8Ft5j4YzDM23f87zBfDe9g==';
+const ESQUERY_1_7_0 = 'sha512-Ap6G0WQwcU/LHsvLwON1fAQX9Zp0A2Y6Y/cJBl9r/JbW90Zyg4/zbG6zzKa2OTALELarYHmKu0GhpM5EO+7T0g==';
+const ESQUERY_1_6_0 = 'sha512-ca9pw9fomFcKPvFLXhBKUK90ZvGibiGOvRJNbjljY7s7uq/5YO4BOzcYtJqExdx99rF6aAcnRxHmcUHcz6sQsg==';
 
 /** A go.sum line of a module version the build does not use (real checksum, from the Go checksum database). */
 const EXTRA_GO_SUM = 'golang.org/x/text v0.3.0/go.mod h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ=\n';
@@ -242,9 +242,9 @@ export const ROWS: Row[] = [
       "`projectsAffectedByDependencyUpdates: auto`: Nx diffs the lockfile and marks the projects whose graph reaches postcss (web, through vite); web's pruned lockfile changes, so web rebuilds; no Go project reaches an npm package",
   },
   {
-    change: 'lockfile: a package web does not use (@ungap/structured-clone 1.4.0 → 1.3.0)',
+    change: 'lockfile: a package web does not use (esquery 1.7.0 → 1.6.0, of ESLint)',
     files: ['package-lock.json'],
-    edit: lockVersion('@ungap/structured-clone', ['1.4.0', STRUCTURED_CLONE_1_4_0], ['1.3.0', STRUCTURED_CLONE_1_3_0]),
+    edit: lockVersion('esquery', ['1.7.0', ESQUERY_1_7_0], ['1.6.0', ESQUERY_1_6_0]),
     affected: ['web'],
     rebuilt: [],
     planned: [],
