@@ -1,10 +1,13 @@
-// @vitest-environment node
+import { join } from 'node:path';
 import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
 
-// The import zones of eslint.config.mjs, through ESLint itself with the web project's config,
-// as `nx run web:lint` runs it (from apps/web).
+// The import zones of apps/web/eslint.config.mjs, through ESLint itself with the web project's
+// config, as `nx run web:lint` runs it (from apps/web). It lives here, not in web: a test of web
+// importing ESLint would make ESLint's packages a dependency of web in the project graph, and
+// Nx would hash them into web's docker-build.
 const eslint = new ESLint({
-  cwd: `${import.meta.dirname}/..`,
+  cwd: join(import.meta.dirname, '../../web'),
   ruleFilter: ({ ruleId }) => ruleId === 'no-restricted-imports' || ruleId === 'no-restricted-syntax',
 });
 
