@@ -44,9 +44,9 @@ export function layerCacheArgs(cache: LayerCache | undefined): string[] {
   const args = ['--cache-from', `type=registry,ref=${cache.ref}`];
   if (cache.mode === 'readwrite') {
     // mode=max: the layers of every stage (the Go modules and compiled dependencies, the npm
-    // install), not only the final image's. zstd: a fresh builder unpacks them several times
-    // faster than gzip (the image itself keeps gzip, and its digest). A failed export must not
-    // fail a build that worked.
+    // install), not only the final image's. zstd: unpacking them is a large part of a fresh
+    // builder's build, and zstd decompresses faster than gzip (the image keeps gzip, and its
+    // digest). A failed export must not fail a build that worked.
     args.push(
       '--cache-to',
       `type=registry,ref=${cache.ref},mode=max,oci-mediatypes=true,image-manifest=true,compression=zstd,ignore-error=true`,
