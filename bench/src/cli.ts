@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { apiReads } from './api-reads';
 import { cacheServer } from './cache-server';
 import { parseSizes, type Benchmark } from './lib/bench';
+import { requireWorkspaceNode } from './lib/node-version';
 import { progress, setLogFile } from './lib/run';
 import { writeResult } from './lib/results';
 import { setBenchRef } from './lib/workspace';
@@ -45,6 +46,12 @@ async function main(): Promise<void> {
   if (names.includes('chart')) {
     for (const file of await renderCharts()) console.log(`wrote ${file}`);
     return;
+  }
+  try {
+    requireWorkspaceNode();
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}`);
+    process.exit(2);
   }
   const chosen = names.includes('all') ? benchmarks : names.map((n) => benchmarks.find((b) => b.name === n) ?? usage(`unknown benchmark "${n}"`));
   const runs = values.runs === undefined ? undefined : Number(values.runs);

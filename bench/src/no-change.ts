@@ -1,13 +1,15 @@
 // Nothing changed, at 3, 20 and 50 image projects (the repository, then the scale generator's
 // workspaces): on a commit that touches no image input, `nx affected -t docker-build` (and
 // `nx run-many -t docker-build`) with a warm graph and a warm Nx cache, and the same
-// `nx affected` in a fresh clone (cold graph, empty local cache, remote cache warm), against a
-// BuildKit-warm `docker buildx build` of the same images with docker-build's flags.
+// `nx affected` in a fresh clone (empty local cache, remote cache warm) that restores the graph
+// cache as every CI job does, and in one that starts with a cold graph, against a BuildKit-warm
+// `docker buildx build` of the same images with docker-build's flags.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Benchmark } from './lib/bench';
 import { startCacheServer } from './lib/cache-server';
+import { restoreGraphCache } from './lib/graph-cache';
 import { dockerVersions, images, plainBuild, removeBenchImages, removeGeneratedImages, requireBuilder } from './lib/docker';
 import { machine } from './lib/results';
 import { nx, nxRecord, progress, ran, taskRuns, type CommandRecord } from './lib/run';
@@ -38,9 +40,27 @@ export interface NoChangePoint {
   images: string[];
   affectedTasks: string[];
   freshCloneTasks: string[];
-  samplesMs: { nxAffected: number[]; nxRunMany: number[]; freshCloneAffected: number[]; gitClone: number[]; buildxAllImages: number[]; buildxPerImage: Record<string, number[]> };
-  summaryMs: { nxAffected: Summary; nxRunMany: Summary; freshCloneAffected: Summary; gitClone: Summary; buildxAllImages: Summary; buildxPerImage: Record<string, Summary> };
-  ratios: { buildxOverNxAffected: Summary; buildxOverNxRunMany: Summary; buildxOverFreshClone: Summary };
+  /** The workspace data files the fresh clone restored (the workflow's graph cache, taken from the warm clone). */
+  graphCacheFiles: string[];
+  samplesMs: {
+    nxAffected: number[];
+    nxRunMany: number[];
+    freshCloneAffected: number[];
+    freshCloneColdGraph: number[];
+    gitClone: number[];
+    buildxAllImages: number[];
+    buildxPerImage: Record<string, number[]>;
+  };
+  summaryMs: {
+    nxAffected: Summary;
+    nxRunMany: Summary;
+    freshCloneAffected: Summary;
+    freshCloneColdGraph: Summary;
+    gitClone: Summary;
+    buildxAllImages: Summary;
+    buildxPerImage: Record<string, Summary>;
+  };
+  ratios: { buildxOverNxAffected: Summary; buildxOverNxRunMany: Summary; buildxOverFreshClone: Summary; buildxOverFreshCloneColdGraph: Summary };
   commands: { nxAffected: CommandRecord; nxRunMany: CommandRecord; freshCloneAffected: CommandRecord; buildx: Record<string, string> };
 }
 
@@ -101,12 +121,14 @@ async function measureSize(size: number, runs: number): Promise<NoChangePoint> {
       nxAffected: [] as number[],
       nxRunMany: [] as number[],
       freshCloneAffected: [] as number[],
+      freshCloneColdGraph: [] as number[],
       gitClone: [] as number[],
       buildxAllImages: [] as number[],
       buildxPerImage: Object.fromEntries(projects.map((p) => [p, [] as number[]])),
     };
     let affectedTasks: string[] = [];
     let freshCloneTasks: string[] = [];
+    let graphCacheFiles: string[] = [];
     const buildx: Record<string, string> = {};
     let freshCommand: CommandRecord | undefined;
     const loadStart = load1();
@@ -122,19 +144,24 @@ async function measureSize(size: number, runs: number): Promise<NoChangePoint> {
       if (ran(r.output).length) throw new Error(`nx run-many rebuilt ${ran(r.output).join(', ')} on a commit that touches no image input`);
       s.nxRunMany.push(r.ms);
 
-      // A fresh runner: a new clone of this commit, cold graph and empty local cache, the remote cache warm.
-      const t0 = performance.now();
-      const fresh = cloneOf(clone.root, `slipway-bench-no-change-${size}-fresh-`);
-      s.gitClone.push(performance.now() - t0);
-      try {
-        freshCommand ??= nxRecord(fresh.root, AFFECTED, cacheEnv(server.url, READ));
-        const f = nx(fresh.root, AFFECTED, { env: cacheEnv(server.url, READ), label: `${size}: run ${i + 1}/${runs}: fresh clone, nx affected -t docker-build (remote cache)` });
-        const tasks = taskRuns(f.output, 'docker-build');
-        if (ran(f.output).length || tasks.some((t) => t.cache !== 'remote cache')) throw new Error(`a fresh clone did not get every docker-build from the remote cache: ${JSON.stringify(tasks)}`);
-        freshCloneTasks = tasks.map((t) => `${t.project} [${t.cache}]`);
-        s.freshCloneAffected.push(f.ms);
-      } finally {
-        fresh.remove();
+      // Fresh runners: new clones of this commit, empty local cache, the remote cache warm. The
+      // first restores the graph cache as every CI job does (the warm clone's, as main's plan saves
+      // it); the second starts with a cold graph.
+      for (const graph of ['restored', 'cold'] as const) {
+        const t0 = performance.now();
+        const fresh = cloneOf(clone.root, `slipway-bench-no-change-${size}-fresh-`);
+        if (graph === 'restored') s.gitClone.push(performance.now() - t0);
+        try {
+          if (graph === 'restored') graphCacheFiles = restoreGraphCache(clone.root, fresh.root);
+          freshCommand ??= nxRecord(fresh.root, AFFECTED, cacheEnv(server.url, READ));
+          const f = nx(fresh.root, AFFECTED, { env: cacheEnv(server.url, READ), label: `${size}: run ${i + 1}/${runs}: fresh clone, graph ${graph}, nx affected -t docker-build (remote cache)` });
+          const tasks = taskRuns(f.output, 'docker-build');
+          if (ran(f.output).length || tasks.some((t) => t.cache !== 'remote cache')) throw new Error(`a fresh clone did not get every docker-build from the remote cache: ${JSON.stringify(tasks)}`);
+          freshCloneTasks = tasks.map((t) => `${t.project} [${t.cache}]`);
+          (graph === 'restored' ? s.freshCloneAffected : s.freshCloneColdGraph).push(f.ms);
+        } finally {
+          fresh.remove();
+        }
       }
 
       let total = 0;
@@ -154,11 +181,13 @@ async function measureSize(size: number, runs: number): Promise<NoChangePoint> {
       images: projects,
       affectedTasks,
       freshCloneTasks,
+      graphCacheFiles,
       samplesMs: s,
       summaryMs: {
         nxAffected: summarize(s.nxAffected),
         nxRunMany: summarize(s.nxRunMany),
         freshCloneAffected: summarize(s.freshCloneAffected),
+        freshCloneColdGraph: summarize(s.freshCloneColdGraph),
         gitClone: summarize(s.gitClone),
         buildxAllImages: summarize(s.buildxAllImages),
         buildxPerImage: Object.fromEntries(Object.entries(s.buildxPerImage).map(([k, v]) => [k, summarize(v)])),
@@ -167,6 +196,7 @@ async function measureSize(size: number, runs: number): Promise<NoChangePoint> {
         buildxOverNxAffected: pairedSpeedup(s.buildxAllImages, s.nxAffected),
         buildxOverNxRunMany: pairedSpeedup(s.buildxAllImages, s.nxRunMany),
         buildxOverFreshClone: pairedSpeedup(s.buildxAllImages, s.freshCloneAffected),
+        buildxOverFreshCloneColdGraph: pairedSpeedup(s.buildxAllImages, s.freshCloneColdGraph),
       },
       commands: {
         nxAffected: nxRecord(clone.root, AFFECTED),

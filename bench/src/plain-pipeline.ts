@@ -1,15 +1,18 @@
 // The best plain pipeline, nothing changed: on an empty builder, `docker buildx build --push`
 // of every image with the registry layer cache (`--cache-from`, `--cache-to … mode=max`) warm
-// from the previous commit, against Slipway's fresh runner: a fresh clone whose
+// from the previous commit, against Slipway's fresh runner: a fresh clone that restores the
+// graph cache of main's previous run (as every CI job does) and whose
 // `nx run-many -t docker-publish` gets every docker-build from the remote Nx cache and only
-// adds this commit's tags to the images in the registry (`imagetools create`). Wall time,
-// and what each pushed: the blobs and manifests the registry's namespace gained.
+// adds this commit's tags to the images in the registry (`imagetools create`); the same with a
+// cold graph beside it. Wall time, and what each pushed: the blobs and manifests the
+// registry's namespace gained.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { publishRecordPath, type PublishRecord } from '@slipway/images/src/publish/record';
 import type { Benchmark } from './lib/bench';
 import { startCacheServer } from './lib/cache-server';
+import { restoreGraphCache } from './lib/graph-cache';
 import { dockerVersions, images, plainBuild } from './lib/docker';
 import { emptyBuilder, requireEmptyBuilders } from './lib/empty-builder';
 import { HARNESS_REGISTRY, harnessRegistryStorage, namespaceOf, namespaceUsage, usageDelta, type UsageDelta } from './lib/registry-usage';
@@ -29,7 +32,9 @@ const SIDES = {
     "plain: new empty builder, docker buildx build --push of every image, --cache-from/--cache-to type=registry (mode=max), VERSION/REVISION of this commit (as docker-build passes them)",
   plainSameArgs:
     'plain: the same, with the build arguments of the commit that filled the cache (VERSION/REVISION not stamped per commit: every step can be a cache hit)',
-  slipway: 'Slipway: fresh clone, new empty builder, nx run-many -t docker-publish (every docker-build a remote Nx cache hit; docker-publish adds the tags)',
+  slipway:
+    "Slipway: fresh clone with the graph cache of the previous commit's run restored (the workflow's), new empty builder, nx run-many -t docker-publish (every docker-build a remote Nx cache hit; docker-publish adds the tags)",
+  slipwayColdGraph: 'Slipway, the same with a cold graph (no graph cache restored)',
 } as const;
 type Side = keyof typeof SIDES;
 
@@ -63,7 +68,7 @@ export const plainPipeline: Benchmark = {
     const buildkit = requireEmptyBuilders();
     const m = machine({ ...dockerVersions(), emptyBuilderBuildkit: buildkit });
     const id = `${process.pid}-${Date.now().toString(36)}`;
-    const registries: Record<Side, string> = {
+    const registries: Record<Exclude<Side, 'slipwayColdGraph'>, string> = {
       plainStamped: `${HARNESS_REGISTRY}/slipway-bench-plain-${id}`,
       plainSameArgs: `${HARNESS_REGISTRY}/slipway-bench-plain-same-${id}`,
       slipway: `${HARNESS_REGISTRY}/slipway-bench-pub-${id}`,
@@ -74,12 +79,13 @@ export const plainPipeline: Benchmark = {
     const projects = quick ? ['api'] : [...images(clone.root).keys()].sort();
     const publish = quick ? [...PUBLISH, '--projects=api'] : PUBLISH;
     const server = await startCacheServer(join(clone.root, 'go'), { read: READ, write: WRITE });
-    const samplesMs: Record<Side, number[]> = { plainStamped: [], plainSameArgs: [], slipway: [] };
+    const samplesMs: Record<Side, number[]> = { plainStamped: [], plainSameArgs: [], slipway: [], slipwayColdGraph: [] };
     const perImageMs: Record<'plainStamped' | 'plainSameArgs', Record<string, number[]>> = { plainStamped: {}, plainSameArgs: {} };
-    const pushed: Record<Side, UsageDelta[]> = { plainStamped: [], plainSameArgs: [], slipway: [] };
+    const pushed: Record<Side, UsageDelta[]> = { plainStamped: [], plainSameArgs: [], slipway: [], slipwayColdGraph: [] };
     const gitCloneMs: number[] = [];
     const commands: { plainStamped: Record<string, string>; plainSameArgs: Record<string, string>; slipway?: CommandRecord } = { plainStamped: {}, plainSameArgs: {} };
     let slipwayTasks: string[] = [];
+    let graphCacheFiles: string[] = [];
     const result = () => ({
       machine: m,
       runs: samplesMs.slipway.length,
@@ -90,12 +96,17 @@ export const plainPipeline: Benchmark = {
       filledAt: filledAt.slice(0, 7),
       change: 'README.md (a doc: no image input)',
       slipwayTasks,
+      graphCacheFiles,
       samplesMs: { ...samplesMs, gitClone: gitCloneMs, plainPerImage: perImageMs },
       summaryMs: Object.fromEntries(Object.entries(samplesMs).filter(([, v]) => v.length).map(([k, v]) => [k, summarize(v)])),
       // Blobs (layers, configs, cache blobs) and manifests each run added to its side's namespace.
       pushed,
       ratios: samplesMs.slipway.length
-        ? { plainStampedOverSlipway: pairedSpeedup(samplesMs.plainStamped, samplesMs.slipway), plainSameArgsOverSlipway: pairedSpeedup(samplesMs.plainSameArgs, samplesMs.slipway) }
+        ? {
+            plainStampedOverSlipway: pairedSpeedup(samplesMs.plainStamped, samplesMs.slipway),
+            plainSameArgsOverSlipway: pairedSpeedup(samplesMs.plainSameArgs, samplesMs.slipway),
+            plainSameArgsOverSlipwayColdGraph: pairedSpeedup(samplesMs.plainSameArgs, samplesMs.slipwayColdGraph),
+          }
         : undefined,
       commands,
       targets: { slipway: 'faster than the best plain pipeline, 0 bytes of layers pushed' },
@@ -119,16 +130,19 @@ export const plainPipeline: Benchmark = {
       for (let i = 0; i < runs; i++) {
         clone.append('README.md', `\nbench: plain-pipeline run ${i + 1}\n`);
         const sha = clone.commit(`bench: a doc change (${i + 1})`).slice(0, 7);
-        const order: Side[] = i % 2 === 0 ? ['plainStamped', 'plainSameArgs', 'slipway'] : ['slipway', 'plainSameArgs', 'plainStamped'];
+        const order: Side[] = i % 2 === 0 ? ['plainStamped', 'plainSameArgs', 'slipway', 'slipwayColdGraph'] : ['slipwayColdGraph', 'slipway', 'plainSameArgs', 'plainStamped'];
         for (const side of order) {
           const label = `run ${i + 1}/${runs} (${sha}): ${side}`;
-          if (side === 'slipway') {
-            const s = await slipwayRound(clone, projects, publish, registries.slipway, server.url, label);
-            samplesMs.slipway.push(s.ms);
-            gitCloneMs.push(s.gitCloneMs);
-            pushed.slipway.push(s.pushed);
-            slipwayTasks = s.tasks;
-            commands.slipway ??= s.command;
+          if (side === 'slipway' || side === 'slipwayColdGraph') {
+            const s = await slipwayRound(clone, projects, publish, registries.slipway, server.url, label, side === 'slipway');
+            samplesMs[side].push(s.ms);
+            pushed[side].push(s.pushed);
+            if (side === 'slipway') {
+              gitCloneMs.push(s.gitCloneMs);
+              graphCacheFiles = s.graphCacheFiles;
+              slipwayTasks = s.tasks;
+              commands.slipway ??= s.command;
+            }
           } else {
             const r = await plainRound(clone, projects, registries[side], side === 'plainSameArgs' ? filledAt : undefined, label);
             samplesMs[side].push(r.ms);
@@ -147,13 +161,18 @@ export const plainPipeline: Benchmark = {
   },
 };
 
-/** A fresh runner: a new clone and a new empty builder, `nx run-many -t docker-publish` with the remote cache (read-only token). */
-async function slipwayRound(clone: Clone, projects: string[], publish: string[], registry: string, cacheUrl: string, label: string) {
+/**
+ * A fresh runner: a new clone and a new empty builder, `nx run-many -t docker-publish` with the
+ * remote cache (read-only token); with `restoreGraph`, the clone first restores the graph cache
+ * of the main clone's last Nx run (the fill, on the previous commit), as a CI job restores main's.
+ */
+async function slipwayRound(clone: Clone, projects: string[], publish: string[], registry: string, cacheUrl: string, label: string, restoreGraph: boolean) {
   const bk = await emptyBuilder('slipway-bench-pub');
   const t0 = performance.now();
   const fresh = cloneOf(clone.root, 'slipway-bench-plain-fresh-');
   const gitCloneMs = performance.now() - t0;
   try {
+    const graphCacheFiles = restoreGraph ? restoreGraphCache(clone.root, fresh.root) : [];
     const storage = harnessRegistryStorage();
     const before = namespaceUsage(storage, namespaceOf(registry));
     const env = { BUILDX_BUILDER: bk.builder, SLIPWAY_IMAGE_MODE: 'push', REGISTRY: registry, ...cacheEnv(cacheUrl, READ) };
@@ -168,7 +187,7 @@ async function slipwayRound(clone: Clone, projects: string[], publish: string[],
     }
     const pushed = usageDelta(before, namespaceUsage(storage, namespaceOf(registry)));
     const command = { ...nxRecord(fresh.root, publish, { ...env, BUILDX_BUILDER: '<new empty builder>' }) };
-    return { ms: r.ms, gitCloneMs, pushed, tasks: tasks.map((t) => `${t.project} [${t.cache}]`), command };
+    return { ms: r.ms, gitCloneMs, graphCacheFiles, pushed, tasks: tasks.map((t) => `${t.project} [${t.cache}]`), command };
   } finally {
     fresh.remove();
     await bk.stop();

@@ -61,3 +61,14 @@ describe("a task's environment", () => {
     for (const env of rest) expect(env).toEqual(first);
   });
 });
+
+describe("the workspace's plugins", () => {
+  it("load under the workspace's Node without its ES-module warning", () => {
+    // Node 24 strips types natively; Nx tries that first unless the workspace's .env says otherwise.
+    expect(process.features.typescript, `Node ${process.version} strips no types: run the tests under the workspace's Node (.nvmrc)`).toBeTruthy();
+    const run = runNx(ws.root, ['show', 'projects'], { NX_WORKSPACE_DATA_DIRECTORY: mkdtempSync(join(scratch, 'workspace-data-')) });
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toContain('nx-plugins');
+    expect(run.output).not.toMatch(/Failed to load the ES module|ExperimentalWarning/);
+  });
+});
