@@ -10,7 +10,7 @@ import { workspaceRoot } from '@slipway/testing/src/workspace-copy';
 const haveDocker = dockerAvailable();
 
 function cli(script: string, args: string[], env: NodeJS.ProcessEnv) {
-  return spawnSync(process.execPath, ['-r', '@swc-node/register', join(workspaceRoot, 'tools/images/src/cli', script), ...args], {
+  return spawnSync(process.execPath, ['-r', join(workspaceRoot, 'tools/images/src/lib/ts-register.cjs'), join(workspaceRoot, 'tools/images/src/cli', script), ...args], {
     cwd: workspaceRoot,
     env: { ...process.env, ...env },
     encoding: 'utf8',

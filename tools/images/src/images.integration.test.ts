@@ -162,7 +162,7 @@ describe.skipIf(!dockerAvailable())('images', () => {
 
   it('image-size measures what api adds over its base and fails over budget', () => {
     const cli = (budget: string) =>
-      spawnSync('node', ['-r', '@swc-node/register', 'tools/images/src/cli/image-size.ts', '--project', 'api', '--dockerfile', 'go/Dockerfile.multi-stage', '--context', 'go', '--budget', budget], {
+      spawnSync('node', ['-r', './tools/images/src/lib/ts-register.cjs', 'tools/images/src/cli/image-size.ts', '--project', 'api', '--dockerfile', 'go/Dockerfile.multi-stage', '--context', 'go', '--budget', budget], {
         cwd: ws.root,
         encoding: 'utf8',
       });
@@ -229,7 +229,7 @@ describe.skipIf(!dockerAvailable())('images', () => {
     const forced = spawnSync(
       'node',
       [
-        '-r', '@swc-node/register', 'tools/images/src/cli/docker-build.ts',
+        '-r', './tools/images/src/lib/ts-register.cjs', 'tools/images/src/cli/docker-build.ts',
         '--project', 'api', '--dockerfile', 'go/Dockerfile.multi-stage', '--context', 'go',
         '--build-arg', 'SERVICE=api', '--build-arg', `VERSION=${skipped.gitSha.slice(0, 7)}`, '--build-arg', `REVISION=${skipped.gitSha}`,
         '--no-cache',

@@ -32,7 +32,7 @@ describe.skipIf(!dockerAvailable())('docker-publish refusals', () => {
   let dir = '';
   const publish = (env: Record<string, string>) => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(GITHUB_|NX_|SLIPWAY_|LEDGER_|REGISTRY$)/.test(k)));
-    const r = spawnSync('node', ['-r', require.resolve('@swc-node/register'), cliPath, ...args], { cwd: dir, env: { ...clean, ...env }, encoding: 'utf8' });
+    const r = spawnSync('node', ['-r', require.resolve('./lib/ts-register.cjs'), cliPath, ...args], { cwd: dir, env: { ...clean, ...env }, encoding: 'utf8' });
     return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
   };
 

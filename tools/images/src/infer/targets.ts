@@ -1,8 +1,8 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { ImageProject } from './projects';
 
-/** Runs a TypeScript script of this package with the transpiler Nx already uses for local plugins. */
-export const tsNode = 'node -r @swc-node/register';
+/** Runs a TypeScript script of this package: swc through a preload that skips the TypeScript compiler (lib/ts-register.cjs). */
+export const tsNode = 'node -r ./tools/images/src/lib/ts-register.cjs';
 
 /** Environment that changes what docker-build produces, so it is part of the hash. */
 export const IMAGE_ENV_INPUTS = ['SLIPWAY_IMAGE_MODE', 'REGISTRY'] as const;
