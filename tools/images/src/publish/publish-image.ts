@@ -1,6 +1,6 @@
 import { buildImage, type ImageBuild } from '../build/build-image';
 import { imageDestination, imageRepository, previewDestination } from '../build/mode';
-import { requireBuildx } from '../lib/docker';
+import { requireBuildxPlugin } from '../lib/docker';
 import { currentBranch, gitInfo } from '../lib/git';
 import { metadataPath, readMetadata, type ImageMetadata } from '../build/metadata';
 import { consumeBuildMarker, readBuildMarker } from '../build/build-marker';
@@ -36,7 +36,8 @@ export async function publishImage(req: PublishRequest, workspaceRoot = process.
   }
   const preview = previewDestination(env);
   const ledger = ledgerConfig(env);
-  requireBuildx();
+  // The registry steps need buildx, not an engine; a rebuild checks for the engine itself.
+  requireBuildxPlugin();
   const git = gitInfo(workspaceRoot);
   const tags = publishTags(git.short, branchTag(env, currentBranch(workspaceRoot)));
 
@@ -82,10 +83,10 @@ export async function publishImage(req: PublishRequest, workspaceRoot = process.
   });
   const added = place.tag ? tags : [];
   if (added.length > 0) await addTags(meta.image, meta.digest, added);
-  for (const tag of added) {
-    const got = registryDigest(`${meta.image}:${tag}`);
-    if (got !== meta.digest) throw new Error(`${meta.image}:${tag} points at ${got} after tagging, not ${meta.digest}`);
-  }
+  const got = await Promise.all(added.map((tag) => registryDigest(`${meta.image}:${tag}`)));
+  added.forEach((tag, i) => {
+    if (got[i] !== meta.digest) throw new Error(`${meta.image}:${tag} points at ${got[i]} after tagging, not ${meta.digest}`);
+  });
   const publishMs = Date.now() - started;
   // A build by docker-build counts its build time and this step; a reuse, or a rebuild (done inside this step), this step alone.
   const durationMs = decision.outcome === 'built' && !rebuilt ? (marker?.durationMs ?? 0) + publishMs : publishMs;

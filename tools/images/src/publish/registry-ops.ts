@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { capture, stream } from '../lib/exec';
+import { captureAsync, stream } from '../lib/exec';
 import { inspectAnswer } from './decide';
 
 /** Whether a digest is in the registry: `present`, `missing`, or an error when the registry cannot say. */
@@ -10,8 +10,8 @@ export function digestInRegistry(ref: string): 'present' | 'missing' {
 }
 
 /** The manifest digest a reference (tag or digest) resolves to in the registry. */
-export function registryDigest(ref: string): string {
-  const out = capture('docker', ['buildx', 'imagetools', 'inspect', '--format', '{{json .Manifest}}', ref]);
+export async function registryDigest(ref: string): Promise<string> {
+  const out = await captureAsync('docker', ['buildx', 'imagetools', 'inspect', '--format', '{{json .Manifest}}', ref]);
   return (JSON.parse(out) as { digest: string }).digest;
 }
 
