@@ -3,7 +3,7 @@
 // from the previous commit, against Slipway's fresh runner: a fresh clone that restores the
 // graph cache of main's previous run (as every CI job does) and whose
 // `nx run-many -t docker-publish` gets every docker-build from the remote Nx cache and only
-// adds this commit's tags to the images in the registry (`imagetools create`); the same with a
+// adds this commit's tags to the images in the registry (the manifests put back under new tags); the same with a
 // cold graph beside it. Wall time, and what each pushed: the blobs and manifests the
 // registry's namespace gained.
 import { readFileSync } from 'node:fs';

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dockerAvailable } from '@slipway/testing/src/docker-available';
+import { freePort } from '@slipway/testing/src/processes';
 import { metadataPath, writeMetadata, type ImageMetadata } from './build/metadata';
 
 const cliPath = resolve(__dirname, 'cli/docker-publish.ts');
@@ -62,11 +63,13 @@ describe.skipIf(!dockerAvailable())('docker-publish refusals', () => {
     expect(r.output).toMatch(/describes slipway-api \(local\), not 127\.0\.0\.1:5000\/ns\/slipway-api: run docker-build with the same SLIPWAY_IMAGE_MODE and REGISTRY/);
   });
 
-  it('a registry that does not answer: refused, not taken for a missing image (no rebuild)', () => {
-    writeMetadata(metadataPath(dir, 'api'), meta('127.0.0.1:1/ns/slipway-api', 'push'));
-    const r = publish({ SLIPWAY_IMAGE_MODE: 'push', REGISTRY: '127.0.0.1:1/ns' });
+  it('a registry that does not answer: refused, not taken for a missing image (no rebuild)', async () => {
+    // A free port: nothing listens there.
+    const host = `127.0.0.1:${await freePort()}`;
+    writeMetadata(metadataPath(dir, 'api'), meta(`${host}/ns/slipway-api`, 'push'));
+    const r = publish({ SLIPWAY_IMAGE_MODE: 'push', REGISTRY: `${host}/ns` });
     expect(r.status).toBe(1);
-    expect(r.output).toMatch(/cannot tell whether the image is in the registry: .*connection refused/);
+    expect(r.output).toMatch(/cannot tell whether the image is in the registry: .*ECONNREFUSED/);
     expect(r.output).not.toMatch(/rebuilding/);
   });
 });

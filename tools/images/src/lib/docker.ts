@@ -8,14 +8,8 @@ export function requireBuildx(): void {
       'no Docker engine answers. Start Docker, or on a machine without one run `bash tools/image-harness/up.sh` (installs and starts Docker, BuildKit and a local registry mirror).',
     );
   }
-  requireBuildxPlugin();
-}
-
-/** Fails with the fix unless the docker CLI has the buildx plugin (enough for `buildx imagetools`, which needs no engine). */
-export function requireBuildxPlugin(): void {
   const bx = spawnSync('docker', ['buildx', 'version'], { encoding: 'utf8' });
-  if (bx.error) throw new Error(`the docker CLI could not be started (${bx.error.message}): install Docker, or run \`bash tools/image-harness/up.sh\``);
-  if (bx.status !== 0) {
+  if (bx.error || bx.status !== 0) {
     throw new Error('docker buildx is not installed: install the buildx plugin (Docker Desktop has it; on Debian see tools/image-harness/README.md).');
   }
 }

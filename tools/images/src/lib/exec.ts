@@ -10,19 +10,6 @@ export function capture(cmd: string, args: string[], opts: { cwd?: string; allow
   return r.status === 0 ? r.stdout : '';
 }
 
-/** capture, without blocking: for commands that can run side by side. */
-export function captureAsync(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', (e) => reject(new Error(`${cmd} could not be started: ${e.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${err.trim()}`))));
-  });
-}
-
 /** Runs a command with its output streamed to ours (builds print their progress). */
 export function stream(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
   return new Promise((resolve, reject) => {

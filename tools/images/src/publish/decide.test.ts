@@ -1,5 +1,5 @@
 import type { ImageMetadata } from '../build/metadata';
-import { branchTag, ciRunId, decideOutcome, inspectAnswer, ledgerBuild, ledgerEvidence, placement, publishTags, toTag } from './decide';
+import { branchTag, ciRunId, decideOutcome, ledgerBuild, ledgerEvidence, placement, publishTags, toTag } from './decide';
 
 const digest = `sha256:${'a'.repeat(64)}`;
 const meta: ImageMetadata = {
@@ -175,18 +175,5 @@ describe('ledgerEvidence', () => {
     ],
   ])('%s', (_name, evidence, want) => {
     expect(ledgerEvidence(evidence)).toEqual(want);
-  });
-});
-
-describe('inspectAnswer', () => {
-  it('tells a present digest from a missing one', () => {
-    expect(inspectAnswer(0, '')).toBe('present');
-    expect(inspectAnswer(1, `ERROR: 127.0.0.1:5000/ns/slipway-api@${digest}: not found\n`)).toBe('missing');
-    expect(inspectAnswer(1, 'ERROR: unexpected status: 404 Not Found: MANIFEST_UNKNOWN')).toBe('missing');
-  });
-
-  it('fails, with what to check, when the registry cannot answer', () => {
-    expect(() => inspectAnswer(1, 'ERROR: failed to do request: dial tcp 127.0.0.1:5999: connect: connection refused')).toThrow(/connection refused.*registry login/);
-    expect(() => inspectAnswer(1, 'ERROR: unexpected status: 401 Unauthorized')).toThrow(/cannot tell/);
   });
 });

@@ -138,10 +138,3 @@ export function ledgerEvidence(evidence: EvidenceRecord): Pick<NewBuild, 'sbomDi
     signed: evidence.signed && !evidence.verificationFailed,
   };
 }
-
-/** What `docker buildx imagetools inspect <image>@<digest>` said about the digest. */
-export function inspectAnswer(status: number | null, stderr: string): 'present' | 'missing' {
-  if (status === 0) return 'present';
-  if (/: not found\s*$|manifest unknown|MANIFEST_UNKNOWN|NAME_UNKNOWN|name unknown/i.test(stderr)) return 'missing';
-  throw new Error(`cannot tell whether the image is in the registry: ${stderr.trim() || `exit ${status}`} (check the registry login and REGISTRY)`);
-}

@@ -1,13 +1,12 @@
 import { buildImage, type ImageBuild } from '../build/build-image';
 import { imageDestination, imageRepository, previewDestination } from '../build/mode';
-import { requireBuildxPlugin } from '../lib/docker';
 import { currentBranch, gitInfo } from '../lib/git';
 import { metadataPath, readMetadata, type ImageMetadata } from '../build/metadata';
 import { consumeBuildMarker, readBuildMarker } from '../build/build-marker';
 import { branchTag, ciRunId, decideOutcome, ledgerBuild, placement, publishTags } from './decide';
 import { ledgerConfig, postBuild } from './ledger';
 import { publishRecordPath, writePublishRecord, type PublishRecord } from './record';
-import { addTags, digestInRegistry, registryDigest } from './registry-ops';
+import { addTags, digestInRegistry } from './registry-ops';
 import { superviseEvidence } from './supply-chain';
 
 /** One docker-publish: the project's build (for a rebuild) and its size budget. */
@@ -36,8 +35,6 @@ export async function publishImage(req: PublishRequest, workspaceRoot = process.
   }
   const preview = previewDestination(env);
   const ledger = ledgerConfig(env);
-  // The registry steps need buildx, not an engine; a rebuild checks for the engine itself.
-  requireBuildxPlugin();
   const git = gitInfo(workspaceRoot);
   const tags = publishTags(git.short, branchTag(env, currentBranch(workspaceRoot)));
 
@@ -53,7 +50,7 @@ export async function publishImage(req: PublishRequest, workspaceRoot = process.
   const why =
     'rebuild' in place
       ? place.rebuild
-      : digestInRegistry(`${meta.image}@${meta.digest}`) === 'missing'
+      : (await digestInRegistry(meta.image, meta.digest, env)) === 'missing'
         ? `${meta.image}@${meta.digest} is not in the registry (the Nx cache outlived it)`
         : undefined;
   if (why) {
@@ -82,11 +79,7 @@ export async function publishImage(req: PublishRequest, workspaceRoot = process.
     log,
   });
   const added = place.tag ? tags : [];
-  if (added.length > 0) await addTags(meta.image, meta.digest, added);
-  const got = await Promise.all(added.map((tag) => registryDigest(`${meta.image}:${tag}`)));
-  added.forEach((tag, i) => {
-    if (got[i] !== meta.digest) throw new Error(`${meta.image}:${tag} points at ${got[i]} after tagging, not ${meta.digest}`);
-  });
+  if (added.length > 0) await addTags(meta.image, meta.digest, added, env);
   const publishMs = Date.now() - started;
   // A build by docker-build counts its build time and this step; a reuse, or a rebuild (done inside this step), this step alone.
   const durationMs = decision.outcome === 'built' && !rebuilt ? (marker?.durationMs ?? 0) + publishMs : publishMs;

@@ -1,28 +1,33 @@
-import { spawnSync } from 'node:child_process';
-import { captureAsync, stream } from '../lib/exec';
-import { inspectAnswer } from './decide';
+import { RegistryClient } from '../supply-chain/registry-client';
+import { parseRepository } from '../supply-chain/tag-scheme';
 
-/** Whether a digest is in the registry: `present`, `missing`, or an error when the registry cannot say. */
-export function digestInRegistry(ref: string): 'present' | 'missing' {
-  const r = spawnSync('docker', ['buildx', 'imagetools', 'inspect', '--raw', ref], { encoding: 'utf8' });
-  if (r.error) throw new Error(`docker could not be started: ${r.error.message}`);
-  return inspectAnswer(r.status, r.stderr);
-}
+// The registry steps of docker-publish and of a release, over the registry's HTTP API
+// (RegistryClient, logged in as `docker login` left it): no buildx process per step.
 
-/** The manifest digest a reference (tag or digest) resolves to in the registry. */
-export async function registryDigest(ref: string): Promise<string> {
-  const out = await captureAsync('docker', ['buildx', 'imagetools', 'inspect', '--format', '{{json .Manifest}}', ref]);
-  return (JSON.parse(out) as { digest: string }).digest;
+/** Whether a digest is in the image's repository: `present`, `missing`, or an error when the registry cannot say. */
+export async function digestInRegistry(image: string, digest: string, env: NodeJS.ProcessEnv = process.env): Promise<'present' | 'missing'> {
+  try {
+    return (await new RegistryClient(parseRepository(image), env).manifest(digest)) ? 'present' : 'missing';
+  } catch (e) {
+    throw new Error(`cannot tell whether the image is in the registry: ${(e as Error).message} (check the registry login and REGISTRY)`);
+  }
 }
 
 /**
- * Points new tags at an image already in the registry, by digest, without
- * rebuilding or uploading layers. `--prefer-index=false` makes buildx copy the
- * manifest as it is: by default it wraps a single manifest in a new index,
- * which would change the digest.
+ * Points new tags at an image already in the repository, by digest, and reads each back. The
+ * manifest is copied as it is: no layer is uploaded and the digest stays (what
+ * `docker buildx imagetools create --prefer-index=false` does, which by default would wrap a
+ * single manifest in a new index).
  */
-export async function addTags(repository: string, digest: string, tags: string[]): Promise<void> {
-  const args = ['buildx', 'imagetools', 'create', '--prefer-index=false', '--progress', 'plain'];
-  for (const tag of tags) args.push('--tag', `${repository}:${tag}`);
-  await stream('docker', [...args, `${repository}@${digest}`]);
+export async function addTags(image: string, digest: string, tags: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const client = new RegistryClient(parseRepository(image), env);
+  const source = await client.manifest(digest);
+  if (!source) throw new Error(`${image}@${digest} is not in the registry: there is nothing to tag`);
+  const mediaType = source.mediaType || (JSON.parse(source.bytes.toString('utf8')) as { mediaType?: string }).mediaType || '';
+  for (const tag of tags) await client.putManifest(tag, mediaType, source.bytes);
+  const back = await Promise.all(tags.map((tag) => client.manifest(tag)));
+  tags.forEach((tag, i) => {
+    const got = back[i]?.digest;
+    if (got !== digest) throw new Error(`${image}:${tag} points at ${got ?? 'nothing'} after tagging, not ${digest}`);
+  });
 }

@@ -36,8 +36,8 @@ export function ledgerRelease(record: ReleaseRecord, runId: string | undefined):
 /**
  * The project's nx-release-publish: gives the digest release-pull found the
  * version Nx's version step chose, in the release registry, by digest
- * (`imagetools create`, as docker-publish tags: no layer is uploaded, the
- * manifest is copied as it is), then reads the tag back and requires main's
+ * (as docker-publish tags: the manifest is copied as it is, no layer is
+ * uploaded), then reads the tag back and requires main's
  * digest. The signature is verified again right before the tag. Records
  * the release in the ledger when LEDGER_URL is set (a repeat is the same
  * release, so a re-run is safe) and writes dist/images/<project>/release.json.
@@ -63,7 +63,7 @@ export async function publishRelease(
   const existing = await digestOf(src.image, version, env);
   if (existing && existing !== pulled.digest) throw new Error(`${src.image}:${version} already names ${existing}, not ${pulled.digest}: a release tag is never moved`);
   log(await verifyForRelease(src.image, pulled.digest, env));
-  await addTags(src.image, pulled.digest, [version]);
+  await addTags(src.image, pulled.digest, [version], env);
   const back = await digestOf(src.image, version, env);
   if (back !== pulled.digest) throw new Error(`${src.image}:${version} reads back as ${back ?? 'nothing'}, not ${pulled.digest}`);
   log(`${src.image}:${version} → ${pulled.digest} (read back)`);
