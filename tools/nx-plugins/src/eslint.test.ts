@@ -55,6 +55,7 @@ describe('cachedEslintNodes', () => {
     ['a tsconfig appears', () => write('libs/a/tsconfig.json', '{}')],
     ['an ignore file appears', () => write('libs/a/.eslintignore', 'dist\n')],
     ['the lockfile changes', () => write('package-lock.json', '{"lockfileVersion":3}')],
+    ['a base config appears at the root', () => write('eslint.base.config.mjs', 'export default [];\n')],
     ['a lintable file appears', () => write('libs/a/src/more.tsx', 'export const b = 2;\n')],
   ])('asks @nx/eslint again when %s', async (_why, change) => {
     await run();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 type Results = Array<readonly [string, CreateNodesResult]>;
 
 /** The files @nx/eslint infers a project's lint target from (besides the configs it is handed). */
-const READS = ['**/.eslintignore', '**/tsconfig*.json', 'package-lock.json'];
+const READS = ['**/.eslintignore', '**/tsconfig*.json', 'package-lock.json', '.eslintrc.base.json', 'eslint.base.config.*'];
 /** What @nx/eslint counts as lintable: a project gets a lint target only when it has one of these. */
 const LINTABLE = ['**/*.{ts,cts,mts,tsx,js,cjs,mjs,jsx,html,vue}'];
 
