@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CreateNodesContextV2, CreateNodesV2 } from '@nx/devkit';
 import { resetWorkspaceContext } from '@nx/devkit/internal';
-import { cachedEslintNodes } from './eslint';
+import { eslintInputsKey } from './eslint';
+import { cachedNodes } from './result-cache';
 
-describe('cachedEslintNodes', () => {
+describe('cachedNodes with the ESLint key', () => {
   let root: string;
   let dataDir: string;
   let calls: number;
@@ -23,7 +24,7 @@ describe('cachedEslintNodes', () => {
     resetWorkspaceContext();
   };
   const run = (files = ['libs/a/eslint.config.mjs', 'libs/a/package.json'], options = { targetName: 'lint' }) => {
-    const [, createNodes] = cachedEslintNodes(inner, dataDir);
+    const [, createNodes] = cachedNodes('eslint', inner, eslintInputsKey, dataDir);
     return createNodes(files, options, { workspaceRoot: root, nxJsonConfiguration: {} } as CreateNodesContextV2);
   };
 
@@ -69,7 +70,7 @@ describe('cachedEslintNodes', () => {
     await run(undefined, { targetName: 'eslint' });
     await run(['libs/a/eslint.config.mjs']);
     expect(calls).toBe(3);
-    const failing = cachedEslintNodes(['**/eslint.config.mjs', async () => Promise.reject(new Error('no ESLint'))], join(root, 'other'));
+    const failing = cachedNodes('eslint', ['**/eslint.config.mjs', async () => Promise.reject(new Error('no ESLint'))], eslintInputsKey, join(root, 'other'));
     await expect(failing[1](['libs/a/eslint.config.mjs'], {}, { workspaceRoot: root, nxJsonConfiguration: {} } as CreateNodesContextV2)).rejects.toThrow('no ESLint');
     expect(existsSync(join(root, 'other'))).toBe(false);
   });

@@ -1,9 +1,7 @@
-import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2 } from '@nx/devkit';
-import { globWithWorkspaceContext, hashObject, hashWithWorkspaceContext, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
+import type { CreateNodesContextV2 } from '@nx/devkit';
+import { globWithWorkspaceContext, hashObject, hashWithWorkspaceContext } from '@nx/devkit/internal';
 import { createNodesV2 as eslintNodes } from '@nx/eslint/plugin';
-import { join } from 'node:path';
-
-type Results = Array<readonly [string, CreateNodesResult]>;
+import { cachedNodes } from './result-cache';
 
 /** The files @nx/eslint infers a project's lint target from (besides the configs it is handed). */
 const READS = ['**/.eslintignore', '**/tsconfig*.json', 'package-lock.json', '.eslintrc.base.json', 'eslint.base.config.*'];
@@ -33,25 +31,8 @@ export async function eslintInputsKey(configFiles: readonly string[], options: u
 }
 
 /**
- * @nx/eslint's inference, its whole answer kept in the workspace data (a `*.hash` file, so CI's
- * graph cache carries it) under the key above. On a hit it never loads ESLint, which is most
- * of its cost even when its own per-project cache answers: 0.2 s of a warm Nx command.
+ * @nx/eslint's inference, its whole answer cached under the key above (result-cache.ts). On a
+ * hit it never loads ESLint, which is most of its cost even when its own per-project cache
+ * answers: 0.2 s of a warm Nx command.
  */
-export function cachedEslintNodes<T>(plugin: CreateNodesV2<T>, dataDir = workspaceDataDirectory): CreateNodesV2<T> {
-  const [pattern, createNodes] = plugin;
-  return [
-    pattern,
-    async (configFiles, options, context) => {
-      const cache = new PluginCache<Results>(join(dataDir, `slipway-eslint-${hashObject(options ?? {})}.hash`));
-      const key = await eslintInputsKey(configFiles, options, context);
-      const hit = cache.get(key);
-      if (hit) return hit;
-      const results = (await createNodes(configFiles, options, context)) as Results;
-      cache.set(key, results);
-      cache.writeToDisk();
-      return results;
-    },
-  ];
-}
-
-export const createNodesV2 = cachedEslintNodes(eslintNodes);
+export const createNodesV2 = cachedNodes('eslint', eslintNodes, eslintInputsKey);
