@@ -9,24 +9,29 @@ import { nx, progress, ran } from './lib/run';
 import { pairedSpeedup, summarize } from './lib/stats';
 import { cloneHead, type Clone } from './lib/workspace';
 
-/** A package web does not use, in two real versions (integrity from the npm registry). */
-const UNUSED = {
-  name: '@ungap/structured-clone',
+/** A package no image uses (not in web's pruned lockfile), in two real versions (integrity from the npm registry). */
+export const UNUSED = {
+  name: 'ms',
   versions: [
-    ['1.4.0', 'sha512-1mEZtMKPM09vDmQt5y7YvmN2+DFTP7Tg0EWXdic8/C6VRnpb33e4ghisCIE3WZjsE2N8mf+QV1Zqh7ZFYLWInQ=='],
-    ['1.3.0', 'sha512-WmoN8qaIAo7WTYWbAZuG8PYEhn5fkz7dZrqTBZ7dtt//lL2Gwms1IcnQ5yHqjDfX8Ft5j4YzDM23f87zBfDe9g=='],
+    ['2.1.3', 'sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA=='],
+    ['2.1.2', 'sha512-sGkPx+VjMtmA6MX27oA4FBFELFCZZ4S4XqeGOXCv68tT+jb3vk/RyaKWP0PTKyWtmLSM0b+adUTEvbs1PEaH2w=='],
   ],
 } as const;
 
-/** Swaps the unused package between its two versions in package-lock.json. */
-function toggleUnusedPackage(clone: Clone): string {
-  const text = clone.read('package-lock.json');
+/** package-lock.json with the unused package swapped to its other version, and what was swapped. */
+export function toggledLockfile(text: string): { text: string; swap: string } {
   const entry = ([v, i]: readonly [string, string]) => `"node_modules/${UNUSED.name}": {\n      "version": "${v}",\n      "integrity": "${i}"`;
   const [a, b] = UNUSED.versions;
   const [from, to] = text.includes(entry(a)) ? [a, b] : [b, a];
-  if (!text.includes(entry(from))) throw new Error(`package-lock.json has no ${UNUSED.name} entry at ${a[0]} or ${b[0]}`);
-  clone.write('package-lock.json', text.replace(entry(from), entry(to)));
-  return `${UNUSED.name} ${from[0]} → ${to[0]}`;
+  if (!text.includes(entry(from))) throw new Error(`package-lock.json has no ${UNUSED.name} entry at ${a[0]} or ${b[0]}: pick another package no image uses`);
+  return { text: text.replace(entry(from), entry(to)), swap: `${UNUSED.name} ${from[0]} → ${to[0]}` };
+}
+
+/** Swaps the unused package between its two versions in the clone's package-lock.json. */
+function toggleUnusedPackage(clone: Clone): string {
+  const { text, swap } = toggledLockfile(clone.read('package-lock.json'));
+  clone.write('package-lock.json', text);
+  return swap;
 }
 
 interface Scenario {
