@@ -8,12 +8,12 @@ describe("small-changes' lockfile change", () => {
     const lock = readFileSync(join(repoRoot, 'package-lock.json'), 'utf8');
     const once = toggledLockfile(lock);
     expect(once.text).not.toBe(lock);
-    expect(once.swap).toMatch(new RegExp(`^${UNUSED.name} `));
+    expect(once.swap.startsWith(`${UNUSED.name} `)).toBe(true);
     const twice = toggledLockfile(once.text);
     expect(twice.text).toBe(lock);
   });
 
   it('says what to do when the package is gone from the lockfile', () => {
-    expect(() => toggledLockfile('{}')).toThrow(/has no ms entry at 2\.1\.3 or 2\.1\.2: pick another package no image uses/);
+    expect(() => toggledLockfile('{}')).toThrow(/has no @swc\/counter entry at 0\.1\.3 or 0\.1\.2: pick another package no image uses/);
   });
 });

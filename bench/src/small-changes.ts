@@ -9,12 +9,12 @@ import { nx, progress, ran } from './lib/run';
 import { pairedSpeedup, summarize } from './lib/stats';
 import { cloneHead, type Clone } from './lib/workspace';
 
-/** A package no image uses (not in web's pruned lockfile), in two real versions (integrity from the npm registry). */
+/** A package in no image's hash (web's takes the npm packages its project graph reaches, lint tools too), in two real versions (integrity from the npm registry). */
 export const UNUSED = {
-  name: 'ms',
+  name: '@swc/counter',
   versions: [
-    ['2.1.3', 'sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA=='],
-    ['2.1.2', 'sha512-sGkPx+VjMtmA6MX27oA4FBFELFCZZ4S4XqeGOXCv68tT+jb3vk/RyaKWP0PTKyWtmLSM0b+adUTEvbs1PEaH2w=='],
+    ['0.1.3', 'sha512-e2BR4lsJkkRlKZ/qCHPw9ZaSxc0MVUd7gtbtaB7aMvHeJVYe8sOB8DBZkP2DtISHGSku9sCK6T6cnY0CtXrOCQ=='],
+    ['0.1.2', 'sha512-9F4ys4C74eSTEUNndnER3VJ15oru2NumfQxS8geE+f3eB5xvfxpWyqE5XlVnxb/R14uoXi6SLbBwwiDSkv+XEw=='],
   ],
 } as const;
 
