@@ -30,7 +30,7 @@ export function cachedNodes<T>(name: string, plugin: CreateNodesV2<T>, key: Inpu
 }
 
 /** Test and spec files: their content never changes what a config infers (their paths are kept). */
-export const TEST_FILES = ['**/*.{test,spec}.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', '**/__snapshots__/**'];
+const TEST_FILES = ['**/*.{test,spec}.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', '**/__snapshots__/**'];
 
 /**
  * The key for the Vite and Vitest inference: what @nx/vite and @nx/vitest hash themselves (every
